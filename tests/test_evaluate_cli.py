@@ -1,0 +1,60 @@
+"""Evaluation harness and the command line, on the tiny model and hand-made predictions."""
+from __future__ import annotations
+
+import json
+
+from conftest import tiny_docs
+from vnreport.cli import main
+from vnreport.evaluate import score, write_report
+from vnreport.schema import Document, Span
+
+
+def test_perfect_prediction_scores_one():
+    docs = tiny_docs()
+    rep = score(docs, docs)
+    assert rep.layers["entities"].strict["micro"].f1 == 1.0 and rep.layers["directives"].partial["micro"].f1 == 1.0
+    assert rep.errors == []
+
+
+def test_boundary_error_is_partial_not_strict():
+    text = "Chủ tịch UBND tỉnh Võ Văn Hưng chủ trì"
+    gold = Document(text, entities=[Span(19, 30, "PER", "Võ Văn Hưng"), Span(0, 18, "TITLE", "Chủ tịch UBND tỉnh")], id="g")
+    pred = Document(text, entities=[Span(22, 30, "PER", "Văn Hưng"), Span(0, 8, "ORG", "Chủ tịch")])
+    rep = score([gold], [pred])
+    ent = rep.layers["entities"]
+    assert ent.strict["PER"].f1 == 0.0 and ent.partial["PER"].f1 == 1.0
+    assert ent.confusion["TITLE"]["ORG"] == 1
+    assert sorted(e["type"] for e in rep.errors) == ["boundary", "label"]
+
+
+def test_spurious_and_missed_are_counted():
+    text = "UBND huyện họp"
+    rep = score([Document(text, entities=[Span(0, 10, "ORG")], id="g")], [Document(text, directives=[Span(11, 14, "DIR")])])
+    kinds = sorted((e["layer"], e["type"]) for e in rep.errors)
+    assert kinds == [("directives", "spurious"), ("entities", "missed")]
+    assert rep.layers["directives"].strict["DIR"].precision == 0.0
+
+
+def test_report_files_and_table(tmp_path):
+    docs = tiny_docs()
+    rep = score(docs, [Document(d.text) for d in docs])
+    write_report(rep, tmp_path)
+    assert json.loads((tmp_path / "metrics.json").read_text())["layers"]["entities"]["strict"]["micro"]["recall"] == 0.0
+    assert len((tmp_path / "errors.jsonl").read_text().splitlines()) == sum(len(d.entities) + len(d.directives) for d in docs)
+    assert "micro" in rep.table() and "confusion" in rep.table()
+
+
+def test_cli_predict_and_evaluate(tiny_model, tiny_data, tmp_path, capsys):
+    f1, f2 = tmp_path / "a.txt", tmp_path / "b.txt"
+    f1.write_text(tiny_docs()[2].text, encoding="utf-8")
+    f2.write_text("", encoding="utf-8")
+    assert main(["predict", str(f1), "--model", str(tiny_model[0]), "--device", "cpu"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    text = f1.read_text(encoding="utf-8")
+    assert doc["entities"] and all(s["text"] == text[s["start"]:s["end"]] for s in doc["entities"] + doc["directives"])
+    out = tmp_path / "o.jsonl"
+    assert main(["predict", str(f1), str(f2), "--model", str(tiny_model[0]), "--format", "jsonl", "-o", str(out)]) == 0
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == [str(f1), str(f2)]
+    assert main(["evaluate", "--model", str(tiny_model[0]), "--data", str(tiny_data), "--out", str(tmp_path / "ev"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 6
+    assert (tmp_path / "ev" / "errors.jsonl").exists()

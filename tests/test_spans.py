@@ -1,0 +1,35 @@
+"""Decoding: constrained Viterbi never produces an ill-formed span."""
+from __future__ import annotations
+
+import numpy as np
+
+from vnreport.schema import bio_labels
+from vnreport.spans import char_bio, decode, viterbi
+
+LABELS = bio_labels(["PER", "ORG"])  # O B-PER I-PER B-ORG I-ORG
+
+
+def test_lone_inside_tag_is_repaired():
+    probs = np.array([[0.1, 0.0, 0.9, 0.0, 0.0], [0.1, 0.0, 0.9, 0.0, 0.0], [0.9, 0.0, 0.1, 0.0, 0.0]])
+    tags = [LABELS[i] for i in viterbi(probs, LABELS)]
+    assert tags[0] != "I-PER"
+    spans = decode(probs, LABELS)
+    assert len(spans) <= 1 and all(lab == "PER" for _, _, lab, _ in spans)
+
+
+def test_type_switch_inside_span_is_not_allowed():
+    probs = np.array([[0.0, 0.9, 0.0, 0.1, 0.0], [0.0, 0.0, 0.4, 0.0, 0.6]])
+    tags = [LABELS[i] for i in viterbi(probs, LABELS)]
+    assert tags != ["B-PER", "I-ORG"]
+
+
+def test_decode_scores_and_bounds():
+    probs = np.array([[0.0, 1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.8, 0.0, 0.2], [1.0, 0, 0, 0, 0], [0, 0, 0, 1.0, 0]])
+    assert [(s, e, lab) for s, e, lab, _ in decode(probs, LABELS)] == [(0, 2, "PER"), (3, 4, "ORG")]
+    assert abs(decode(probs, LABELS)[0][3] - 0.9) < 1e-6
+    assert decode(np.zeros((0, 5)), LABELS) == []
+
+
+def test_char_bio_marks_overlapping_units():
+    units = [(0, 2), (3, 5), (6, 9), (10, 12)]
+    assert char_bio(units, [(3, 9, "ORG"), (10, 11, "PER")]) == ["O", "B-ORG", "I-ORG", "B-PER"]

@@ -1,0 +1,27 @@
+"""vnreport: officials, indicators and directives in Vietnamese local-government reports."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from vnreport.schema import Document, Span  # noqa: E402
+
+
+def load(path_or_hub_id=None, device=None, dtype=None):
+    """Load a tagger (see `vnreport.loading.load`); no argument → the embedded default model."""
+    from vnreport.loading import load as _load
+
+    return _load(path_or_hub_id, device=device, dtype=dtype)
+
+
+_default = None
+
+
+def predict(text, **kwargs):
+    """Shortcut: predict with the embedded default model, loaded once."""
+    global _default
+    if _default is None:
+        _default = load()
+    return _default.predict(text, **kwargs)
+
+
+__all__ = ["Document", "Span", "load", "predict", "__version__"]

@@ -1,0 +1,171 @@
+"""`vnreport` command line: a thin layer over importable functions."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from vnreport.data.io import DataError
+
+
+def _cmd_data_validate(args: argparse.Namespace) -> int:
+    from vnreport.data.io import load_jsonl
+
+    for path in args.files:
+        docs = load_jsonl(path)
+        print(f"{path}: ok, {len(docs)} documents")
+    return 0
+
+
+def _cmd_data_stats(args: argparse.Namespace) -> int:
+    from vnreport.data import stats
+    from vnreport.data.io import load_jsonl
+
+    rows = {Path(p).stem: stats.compute(load_jsonl(p)) for p in args.files}
+    if args.json:
+        print(json.dumps({k: v.row() for k, v in rows.items()}, indent=2))
+    else:
+        print(stats.markdown_table(rows))
+    return 0
+
+
+def _cmd_markup_export(args: argparse.Namespace) -> int:
+    from vnreport.data.io import fetch_ref_text
+    from vnreport.data.markup import parse_ref
+
+    ref = parse_ref(args.ref)
+    text = fetch_ref_text(ref, Path.cwd())
+    meta = json.dumps({"origin": "real", "source": ref["file"].rsplit("/", 1)[-1]})
+    out = f"#@ id: {args.id}\n#@ ref: {args.ref}\n#@ meta: {meta}\n{text}\n"
+    Path(args.output).write_text(out, encoding="utf-8") if args.output else sys.stdout.write(out)
+    return 0
+
+
+def _cmd_markup_check(args: argparse.Namespace) -> int:
+    from vnreport.data.markup import parse_markup
+
+    for path in args.files:
+        doc = parse_markup(Path(path).read_text(encoding="utf-8"), path)
+        counts: dict[str, int] = {}
+        for s in doc.entities + doc.directives:
+            counts[s.label] = counts.get(s.label, 0) + 1
+        print(f"{path}: ok, id={doc.id}, {len(doc.text)} chars, " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+        if args.list:
+            for s in sorted(doc.entities + doc.directives, key=lambda s: s.start):
+                print(f"  [{s.start},{s.end}) {s.label:6} {s.text}")
+    return 0
+
+
+def _cmd_markup_build(args: argparse.Namespace) -> int:
+    from vnreport.data.io import write_jsonl
+    from vnreport.data.markup import parse_markup
+
+    docs = [parse_markup(Path(p).read_text(encoding="utf-8"), p) for p in args.files]
+    write_jsonl(docs, args.output)
+    print(f"wrote {len(docs)} documents to {args.output}")
+    return 0
+
+
+def _cmd_markup_render(args: argparse.Namespace) -> int:
+    from vnreport.data.io import load_jsonl
+    from vnreport.data.markup import to_markup
+
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for doc in load_jsonl(args.file):
+        (out / f"{doc.id}.txt").write_text(to_markup(doc), encoding="utf-8")
+    return 0
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from vnreport.loading import load
+
+    tagger = load(args.model, device=args.device)
+    texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
+    docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1)
+    for f, d in zip(args.files, docs):
+        d.id = f
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    if args.format == "jsonl":
+        for d in docs:
+            out.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        payload = docs[0].to_dict() if len(docs) == 1 else [d.to_dict() for d in docs]
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    if out is not sys.stdout:
+        out.close()
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from vnreport.evaluate import evaluate, write_report
+    from vnreport.loading import load
+
+    report = evaluate(load(args.model, device=args.device), args.data, batch_size=args.batch_size, progress=True)
+    if args.out:
+        write_report(report, args.out)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.table())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vnreport", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    pr = sub.add_parser("predict", help="tag report files (plain UTF-8 text)")
+    pr.add_argument("files", nargs="+")
+    pr.add_argument("--model", help="model directory or hub id (default: the embedded model)")
+    pr.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
+    pr.add_argument("--batch-size", type=int, default=32)
+    pr.add_argument("--format", choices=["json", "jsonl"], default="json")
+    pr.add_argument("-o", "--output", help="output file (default: stdout)")
+    pr.set_defaults(func=_cmd_predict)
+    ev = sub.add_parser("evaluate", help="score a model on gold JSONL")
+    ev.add_argument("--model", help="model directory or hub id (default: the embedded model)")
+    ev.add_argument("--data", required=True)
+    ev.add_argument("--device")
+    ev.add_argument("--batch-size", type=int, default=32)
+    ev.add_argument("--out", help="folder for metrics.json, errors.jsonl, report.txt")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    ev.set_defaults(func=_cmd_evaluate)
+
+    data = sub.add_parser("data", help="validate, count and convert labeled data").add_subparsers(dest="data_cmd", required=True)
+    v = data.add_parser("validate", help="check JSONL files against SPEC.md §2")
+    v.add_argument("files", nargs="+")
+    v.set_defaults(func=_cmd_data_validate)
+    s = data.add_parser("stats", help="documents, sentences and spans per label")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_cmd_data_stats)
+    e = data.add_parser("markup-export", help="write a real document's text as a markup file to annotate")
+    e.add_argument("--ref", required=True, help="FILE#ID (JSONL corpus) or FILE (plain text)")
+    e.add_argument("--id", required=True)
+    e.add_argument("-o", "--output")
+    e.set_defaults(func=_cmd_markup_export)
+    c = data.add_parser("markup-check", help="parse markup files and report their spans")
+    c.add_argument("files", nargs="+")
+    c.add_argument("--list", action="store_true", help="print every span")
+    c.set_defaults(func=_cmd_markup_check)
+    b = data.add_parser("markup-build", help="markup files -> one JSONL file")
+    b.add_argument("files", nargs="+")
+    b.add_argument("-o", "--output", required=True)
+    b.set_defaults(func=_cmd_markup_build)
+    r = data.add_parser("markup-render", help="JSONL -> one markup file per document")
+    r.add_argument("file")
+    r.add_argument("-o", "--output-dir", required=True)
+    r.set_defaults(func=_cmd_markup_render)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Label statistics per file/split: documents, sentences, spans per label."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from vnreport.schema import LAYERS, Document
+
+_SENT_END = re.compile(r"[.!?…]+(?=\s)|\n+")
+
+
+@dataclass
+class Stats:
+    documents: int = 0
+    sentences: int = 0
+    characters: int = 0
+    spans: Counter = field(default_factory=Counter)
+
+    def add(self, doc: Document) -> None:
+        self.documents += 1
+        self.characters += len(doc.text)
+        self.sentences += sum(1 for piece in _SENT_END.split(doc.text) if piece.strip())
+        for layer in LAYERS:
+            self.spans.update(s.label for s in doc.layer(layer))
+
+    def row(self) -> dict[str, int]:
+        labels = [lab for labs in LAYERS.values() for lab in labs]
+        return {"documents": self.documents, "sentences": self.sentences, **{lab: self.spans[lab] for lab in labels}}
+
+
+def compute(docs) -> Stats:
+    st = Stats()
+    for d in docs:
+        st.add(d)
+    return st
+
+
+def markdown_table(rows: dict[str, Stats]) -> str:
+    """A Markdown table, one row per split or file."""
+    cols = list(next(iter(rows.values())).row()) if rows else []
+    out = ["| split | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for name, st in rows.items():
+        out.append(f"| {name} | " + " | ".join(str(v) for v in st.row().values()) + " |")
+    return "\n".join(out)

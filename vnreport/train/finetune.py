@@ -1,0 +1,152 @@
+"""Fine-tuning the two-head tagger on SPEC.md JSONL.
+
+Validates the data first (errors name file, line and span), builds windows with the
+inference preprocessing, trains with AdamW + linear warmup/decay (bf16 autocast on a
+GPU), scores the dev split after each epoch with the evaluation harness, keeps the
+checkpoint with the best strict entity micro-F1 on dev (never test), and resumes from
+`checkpoint-last/` after an interruption.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from vnreport.data.io import load_jsonl
+from vnreport.evaluate import score
+from vnreport.model import TaggerModel
+from vnreport.pipeline import Tagger
+from vnreport.schema import ENTITY_LABELS, DIRECTIVE_LABELS, bio_labels
+from vnreport.segment import get_segmenter
+from vnreport.train.features import build_features
+
+
+def _seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def init_tagger(cfg: dict[str, Any], device: torch.device, texts: list[str] | None = None) -> Tagger:
+    """A tagger with new heads over an encoder that is either loaded (`model.init_from`: hub id or
+    directory) or built from scratch (`model.new`: sizes, with a BPE vocabulary learned from `texts`)."""
+    from transformers import AutoTokenizer, PhobertTokenizer, RobertaConfig
+
+    mcfg = cfg["model"]
+    segmenter = get_segmenter(cfg.get("segmenter", "pyvi"))
+    labels = cfg.get("labels", {})
+    heads = {"entity_labels": bio_labels(labels.get("entities", ENTITY_LABELS)),
+             "directive_labels": bio_labels(labels.get("directives", DIRECTIVE_LABELS))}
+    if "init_from" in mcfg:
+        src = mcfg["init_from"]
+        conf = RobertaConfig.from_pretrained(src, **heads)
+        model = TaggerModel.from_pretrained(src, config=conf, dtype=torch.float32)
+        tokenizer = AutoTokenizer.from_pretrained(src, use_fast=False)
+    else:
+        from vnreport.bpe import learn_bpe
+
+        new = dict(mcfg["new"])
+        tok_dir = learn_bpe((" ".join(w.form for w in segmenter.segment(t)) for t in texts or []),
+                            Path(cfg["output_dir"]) / "tokenizer", vocab_size=int(new.pop("bpe_vocab_size", 2000)), min_frequency=1)
+        tokenizer = PhobertTokenizer(str(tok_dir / "vocab.txt"), str(tok_dir / "bpe.codes"))
+        conf = RobertaConfig(vocab_size=len(tokenizer), max_position_embeddings=258, type_vocab_size=1,
+                             pad_token_id=tokenizer.pad_token_id, bos_token_id=0, eos_token_id=2, **new, **heads)
+        model = TaggerModel(conf)
+    meta = {"max_length": cfg.get("max_length", 256), "stride": cfg.get("stride", 64)}
+    return Tagger(model, tokenizer, segmenter, meta, device=device, dtype=None)
+
+
+def _collate(cols: dict[str, list[list[int]]], pad_id: int) -> dict[str, torch.Tensor]:
+    """Pad one batch (columns as `Dataset.iter` yields them) to its longest window."""
+    n, width = len(cols["input_ids"]), max(len(x) for x in cols["input_ids"])
+    out = {"input_ids": torch.full((n, width), pad_id), "attention_mask": torch.zeros((n, width), dtype=torch.long),
+           "entity_labels": torch.full((n, width), -100), "directive_labels": torch.full((n, width), -100)}
+    for i in range(n):
+        k = len(cols["input_ids"][i])
+        out["attention_mask"][i, :k] = 1
+        for key in ("input_ids", "entity_labels", "directive_labels"):
+            out[key][i, :k] = torch.as_tensor(cols[key][i])
+    return out
+
+
+def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
+    """Train per `cfg`; returns the best dev metrics and where the best model was saved."""
+    from datasets import Dataset
+    from transformers import get_linear_schedule_with_warmup
+
+    t = cfg.get("train", {})
+    _seed(int(t.get("seed", 0)))
+    device = torch.device(t.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
+    out = Path(cfg["output_dir"])
+    out.mkdir(parents=True, exist_ok=True)
+    train_docs = [d for path in _as_list(cfg["data"]["train"]) for d in load_jsonl(path)]
+    dev_docs = [d for path in _as_list(cfg["data"]["dev"]) for d in load_jsonl(path)]
+    tagger = init_tagger(cfg, device, [d.text for d in train_docs])
+    rows, fstats = build_features(tagger, train_docs)
+    print(f"train: {fstats.documents} documents, {fstats.windows} windows, {fstats.spans} spans "
+          f"({fstats.misaligned} with an edge inside a segmented word); dev: {len(dev_docs)} documents")
+    ds = Dataset.from_list(rows)
+    model = tagger.model
+    bs, epochs = int(t.get("batch_size", 16)), int(t.get("epochs", 10))
+    steps_per_epoch = (len(ds) + bs - 1) // bs
+    opt = torch.optim.AdamW(model.parameters(), lr=float(t.get("lr", 5e-5)), weight_decay=float(t.get("weight_decay", 0.01)))
+    sched = get_linear_schedule_with_warmup(opt, int(float(t.get("warmup_ratio", 0.1)) * steps_per_epoch * epochs), steps_per_epoch * epochs)
+    use_bf16 = device.type == "cuda" and t.get("bf16", True)
+    state = {"epoch": 0, "best_f1": -1.0, "history": []}
+    ckpt = out / "checkpoint-last"
+    if t.get("resume", True) and (ckpt / "state.pt").exists():
+        saved = torch.load(ckpt / "state.pt", map_location=device, weights_only=False)
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["optimizer"])
+        sched.load_state_dict(saved["scheduler"])
+        state = saved["state"]
+        print(f"resumed after epoch {state['epoch']}")
+    started = time.time()
+    for epoch in range(state["epoch"], epochs):
+        model.train()
+        order = ds.shuffle(seed=int(t.get("seed", 0)) + epoch)
+        total = 0.0
+        for cols in tqdm(order.iter(batch_size=bs), total=steps_per_epoch, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", leave=False):
+            batch = {k: v.to(device) for k, v in _collate(cols, tagger.encoder.pad_id).items()}
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                loss = model(**batch)["loss"]
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            total += loss.detach().item()
+        model.eval()
+        tagger.dtype = torch.bfloat16 if use_bf16 else None
+        preds = tagger.predict([d.text for d in dev_docs], batch_size=64)
+        report = score(dev_docs, preds)
+        ent, dirs = report.layers["entities"], report.layers["directives"]
+        rec = {"epoch": epoch + 1, "train_loss": total / max(steps_per_epoch, 1), "dev_entities_f1": ent.strict["micro"].f1,
+               "dev_directives_f1": dirs.strict["micro"].f1, "dev_directives_partial_f1": dirs.partial["micro"].f1,
+               "minutes": round((time.time() - started) / 60, 2)}
+        state["history"].append(rec)
+        print(json.dumps(rec))
+        if rec["dev_entities_f1"] > state["best_f1"]:
+            state["best_f1"] = rec["dev_entities_f1"]
+            tagger.save(out / "best", extra_meta={
+                "training": {k: v for k, v in cfg.items() if not k.startswith("_")},
+                "data": {"train": _as_list(cfg["data"]["train"]), "dev": _as_list(cfg["data"]["dev"]),
+                         "train_documents": len(train_docs), "dev_documents": len(dev_docs)},
+                "metrics": {"dev": report.to_dict(), "epoch": epoch + 1},
+                "license": cfg.get("license", "MIT"),
+            })
+        state["epoch"] = epoch + 1
+        ckpt.mkdir(parents=True, exist_ok=True)
+        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state}, ckpt / "state.pt")
+    (out / "history.json").write_text(json.dumps(state["history"], indent=2))
+    return {"best_dev_entities_f1": state["best_f1"], "best_model": str(out / "best"), "history": state["history"]}
+
+
+def _as_list(x: str | list[str]) -> list[str]:
+    return [x] if isinstance(x, str) else list(x)
