@@ -30,6 +30,65 @@ def _cmd_data_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_convert(args: argparse.Namespace) -> int:
+    """JSONL <-> CoNLL / Label Studio; the direction follows the subcommand."""
+    from vnreport.data import conll, labelstudio
+    from vnreport.data.io import load_jsonl, write_jsonl
+
+    if args.data_cmd == "to-conll":
+        with open(args.output, "w", encoding="utf-8") as f:
+            st = conll.export_conll((d for p in args.files for d in load_jsonl(p)), f)
+        print(f"wrote {st.documents} documents, {st.tokens} tokens to {args.output}; "
+              f"{st.misaligned} spans had an edge inside a token and were widened to it")
+    elif args.data_cmd == "from-conll":
+        docs = [d for p in args.files for d in conll.read_conll(p)]
+        write_jsonl(docs, args.output, inline_text=True)
+        print(f"wrote {len(docs)} documents to {args.output}")
+    elif args.data_cmd == "to-labelstudio":
+        labelstudio.export_file([d for p in args.files for d in load_jsonl(p)], args.output)
+        Path(args.output).with_suffix(".config.xml").write_text(labelstudio.labeling_config(), encoding="utf-8")
+        print(f"wrote {args.output} and its labeling config {Path(args.output).with_suffix('.config.xml')}")
+    else:
+        docs = [d for p in args.files for d in labelstudio.import_file(p)]
+        write_jsonl(docs, args.output, inline_text=True)
+        print(f"wrote {len(docs)} documents to {args.output}")
+    return 0
+
+
+def _cmd_silver(args: argparse.Namespace) -> int:
+    import gzip
+
+    from tqdm.auto import tqdm
+
+    from vnreport.data.io import sha256, write_jsonl
+    from vnreport.data.silver import label_document
+
+    exclude = set(Path(args.exclude).read_text(encoding="utf-8").split()) if args.exclude else set()
+    docs = []
+    with gzip.open(args.corpus, "rt", encoding="utf-8") if args.corpus.endswith(".gz") else open(args.corpus, encoding="utf-8") as f:
+        for line in tqdm(f, desc="silver", unit="doc"):
+            rec = json.loads(line)
+            if rec["id"] in exclude:
+                continue
+            doc = label_document(rec["text"], rec["id"])
+            doc.meta["text_ref"] = {"file": args.ref_as or args.corpus, "id": rec["id"]}
+            docs.append(doc)
+    write_jsonl(docs, args.output)
+    print(f"wrote {len(docs)} silver documents to {args.output}")
+    return 0
+
+
+def _cmd_lf_eval(args: argparse.Namespace) -> int:
+    from vnreport.data.io import load_jsonl
+    from vnreport.data.silver import label_document
+    from vnreport.evaluate import score
+
+    gold = load_jsonl(args.data)
+    report = score(gold, [label_document(d.text, d.id) for d in gold])
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.table())
+    return 0
+
+
 def _cmd_markup_export(args: argparse.Namespace) -> int:
     from vnreport.data.io import fetch_ref_text
     from vnreport.data.markup import parse_ref
@@ -155,6 +214,24 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file")
     r.add_argument("-o", "--output-dir", required=True)
     r.set_defaults(func=_cmd_markup_render)
+    for name, help_ in (("to-conll", "JSONL -> CoNLL (token, entity tag, directive tag, SpaceAfter)"),
+                        ("from-conll", "CoNLL -> JSONL (text rebuilt from tokens)"),
+                        ("to-labelstudio", "JSONL -> Label Studio tasks (+ labeling config XML)"),
+                        ("from-labelstudio", "Label Studio export -> JSONL")):
+        cv = data.add_parser(name, help=help_)
+        cv.add_argument("files", nargs="+")
+        cv.add_argument("-o", "--output", required=True)
+        cv.set_defaults(func=_cmd_convert)
+    sv = data.add_parser("silver", help="rule-made (silver) labels over an unlabeled JSONL corpus")
+    sv.add_argument("--corpus", required=True)
+    sv.add_argument("--exclude", help="file of ids to skip (e.g. held-out evaluation documents)")
+    sv.add_argument("--ref-as", help="path to record in text_ref (default: --corpus as given)")
+    sv.add_argument("-o", "--output", required=True)
+    sv.set_defaults(func=_cmd_silver)
+    lf = data.add_parser("lf-eval", help="precision/recall of the labeling functions against gold")
+    lf.add_argument("--data", required=True)
+    lf.add_argument("--json", action="store_true")
+    lf.set_defaults(func=_cmd_lf_eval)
     return p
 
 

@@ -45,7 +45,9 @@ def init_tagger(cfg: dict[str, Any], device: torch.device, texts: list[str] | No
              "directive_labels": bio_labels(labels.get("directives", DIRECTIVE_LABELS))}
     if "init_from" in mcfg:
         src = mcfg["init_from"]
-        conf = RobertaConfig.from_pretrained(src, **heads)
+        conf = RobertaConfig.from_pretrained(src)
+        for key, value in heads.items():
+            setattr(conf, key, value)
         model = TaggerModel.from_pretrained(src, config=conf, dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(src, use_fast=False)
     else:
@@ -87,6 +89,10 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     train_docs = [d for path in _as_list(cfg["data"]["train"]) for d in load_jsonl(path)]
     dev_docs = [d for path in _as_list(cfg["data"]["dev"]) for d in load_jsonl(path)]
+    if cfg["data"].get("silver"):  # rule-made data, added to training only (never to dev)
+        silver = [d for path in _as_list(cfg["data"]["silver"]) for d in load_jsonl(path)
+                  if len(d.entities) + len(d.directives) >= int(cfg["data"].get("silver_min_spans", 5))]
+        train_docs += silver[: int(cfg["data"].get("silver_max_docs", len(silver)))]
     tagger = init_tagger(cfg, device, [d.text for d in train_docs])
     rows, fstats = build_features(tagger, train_docs)
     print(f"train: {fstats.documents} documents, {fstats.windows} windows, {fstats.spans} spans "
@@ -137,6 +143,7 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
             tagger.save(out / "best", extra_meta={
                 "training": {k: v for k, v in cfg.items() if not k.startswith("_")},
                 "data": {"train": _as_list(cfg["data"]["train"]), "dev": _as_list(cfg["data"]["dev"]),
+                         "silver": _as_list(cfg["data"].get("silver") or []),
                          "train_documents": len(train_docs), "dev_documents": len(dev_docs)},
                 "metrics": {"dev": report.to_dict(), "epoch": epoch + 1},
                 "license": cfg.get("license", "MIT"),

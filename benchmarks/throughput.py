@@ -1,0 +1,123 @@
+"""End-to-end predict() throughput, peak memory, time outside the forward pass, and the
+plain Hugging Face token-classification pipeline on the same model and texts.
+
+    python benchmarks/throughput.py --device cpu --threads 1 2 --batch-sizes 8
+    python benchmarks/throughput.py --device cuda --batch-sizes 1 8 64
+
+Texts: the gold test split (real documents joined from ../shared) plus the seeds.
+Words are whitespace-separated tokens of the input. Prints one JSON line per setting.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import time
+from pathlib import Path
+
+import torch
+
+import vnreport
+from vnreport.data.io import load_jsonl
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def load_texts(repeat: int) -> list[str]:
+    texts = [d.text for d in load_jsonl(REPO / "data" / "gold" / "test.jsonl")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO.parent / "shared" / "seeds").glob("*.txt"))]
+    return texts * repeat
+
+
+def timed_predict(tagger, texts: list[str], batch_size: int) -> dict[str, float]:
+    """predict() split into its steps, so the share outside the forward pass is measured."""
+    sync = torch.cuda.synchronize if tagger.device.type == "cuda" else (lambda: None)
+    t0 = time.perf_counter()
+    prepared = [tagger.preprocess(t) for t in texts]
+    t1 = time.perf_counter()
+    probs = tagger.forward(prepared, batch_size)
+    sync()
+    t2 = time.perf_counter()
+    for p, pr in zip(prepared, probs):
+        tagger.postprocess(p, pr)
+    t3 = time.perf_counter()
+    return {"preprocess_s": t1 - t0, "forward_s": t2 - t1, "postprocess_s": t3 - t2, "total_s": t3 - t0}
+
+
+def hf_pipeline_seconds(tagger, texts: list[str], batch_size: int) -> float:
+    """The same encoder and entity head as a RobertaForTokenClassification in `pipeline()`.
+
+    PhoBERT has no fast tokenizer, so the pipeline can neither give offsets nor window
+    long inputs itself: we give it the segmented text cut into sentence chunks that fit
+    256 positions (segmentation is timed too, as it is part of the job)."""
+    from transformers import RobertaForTokenClassification, pipeline
+
+    m = tagger.model
+    conf = m.config
+    conf.id2label = dict(enumerate(conf.entity_labels))
+    conf.label2id = {v: k for k, v in conf.id2label.items()}
+    clf = RobertaForTokenClassification(conf).to(tagger.device).eval()
+    clf.roberta.load_state_dict(m.roberta.state_dict())
+    clf.classifier.load_state_dict(m.entity_head.state_dict())
+    pipe = pipeline("token-classification", model=clf, tokenizer=tagger.tokenizer, device=tagger.device)
+    t0 = time.perf_counter()
+    chunks: list[str] = []
+    for t in texts:
+        cur: list[str] = []
+        size = 0
+        for w in tagger.segmenter.segment(t):
+            n = len(tagger.tokenizer.tokenize(w.form))
+            if cur and (size + n > 250 or (w.sent_start and size > 120)):
+                chunks.append(" ".join(cur))
+                cur, size = [], 0
+            cur.append(w.form)
+            size += n
+        if cur:
+            chunks.append(" ".join(cur))
+    with torch.autocast(tagger.device.type, dtype=torch.bfloat16, enabled=tagger.device.type == "cuda"):
+        pipe(chunks, batch_size=batch_size)
+    if tagger.device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", help="model directory (default: embedded)")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, nargs="*", default=[0], help="torch CPU threads (0: leave as is)")
+    ap.add_argument("--batch-sizes", type=int, nargs="+", default=[8])
+    ap.add_argument("--repeat", type=int, default=1, help="use the texts this many times")
+    ap.add_argument("--no-hf", action="store_true", help="skip the HF pipeline comparison")
+    args = ap.parse_args()
+    texts = load_texts(args.repeat)
+    n_words = sum(len(t.split()) for t in texts)
+    tagger = vnreport.load(args.model, device=args.device)
+    tagger.predict(texts[:4])  # warm-up: lazy loads, kernels, word cache for those texts
+    for threads in args.threads:
+        if threads:
+            torch.set_num_threads(threads)
+        for bs in args.batch_sizes:
+            tagger.encoder._ids.cache_clear()  # first-time tokenization is part of the measured cost
+            if tagger.device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats()
+            t = timed_predict(tagger, texts, bs)
+            row = {
+                "device": torch.cuda.get_device_name() if tagger.device.type == "cuda" else platform.processor() or platform.machine(),
+                "threads": torch.get_num_threads(), "batch_size": bs, "documents": len(texts), "words": n_words,
+                "words_per_s": round(n_words / t["total_s"]), "outside_forward_share": round(1 - t["forward_s"] / t["total_s"], 3),
+                **{k: round(v, 3) for k, v in t.items()},
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+            if tagger.device.type == "cuda":
+                row["peak_gpu_mb"] = round(torch.cuda.max_memory_allocated() / 2**20)
+            if not args.no_hf:
+                hf = hf_pipeline_seconds(tagger, texts, bs)
+                row["hf_pipeline_words_per_s"] = round(n_words / hf)
+                row["speedup_vs_hf_pipeline"] = round(hf / t["total_s"], 2)
+            print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
