@@ -33,3 +33,24 @@ def test_decode_scores_and_bounds():
 def test_char_bio_marks_overlapping_units():
     units = [(0, 2), (3, 5), (6, 9), (10, 12)]
     assert char_bio(units, [(3, 9, "ORG"), (10, 11, "PER")]) == ["O", "B-ORG", "I-ORG", "B-PER"]
+
+
+def _valid(tags):
+    labs = [LABELS[t] for t in tags]
+    prev = ["O"] + labs[:-1]
+    return all(not (b.startswith("I-") and (a == "O" or a[2:] != b[2:])) for a, b in zip(prev, labs))
+
+
+def test_viterbi_finds_the_best_valid_sequence():
+    """Against brute force over all tag sequences, with and without the greedy fast path."""
+    import itertools
+
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        probs = rng.dirichlet(np.ones(5) * 0.3, size=int(rng.integers(1, 5)))
+        logp = np.log(np.clip(probs, 1e-9, 1.0))
+        best = max((seq for seq in itertools.product(range(5), repeat=len(probs)) if _valid(seq)),
+                   key=lambda seq: sum(logp[i, t] for i, t in enumerate(seq)))
+        tags = viterbi(probs, LABELS)
+        assert _valid(tags)
+        assert np.isclose(sum(logp[i, t] for i, t in enumerate(tags)), sum(logp[i, t] for i, t in enumerate(best)))

@@ -26,8 +26,14 @@ def viterbi(probs: np.ndarray, labels: list[str]) -> list[int]:
     n, k = probs.shape
     if n == 0:
         return []
+    allowed = _allowed(labels)
+    greedy = probs.argmax(1)
+    # The unconstrained best path is each word's argmax; when it breaks no constraint it is
+    # also the constrained optimum, so the dynamic programme is needed only otherwise.
+    if not labels[greedy[0]].startswith("I-") and allowed[greedy[:-1], greedy[1:]].all():
+        return [int(t) for t in greedy]
     logp = np.log(np.clip(probs, 1e-9, 1.0))
-    trans = np.where(_allowed(labels), 0.0, -np.inf)
+    trans = np.where(allowed, 0.0, -np.inf)
     start = np.array([0.0 if not lab.startswith("I-") else -np.inf for lab in labels])
     score = start + logp[0]
     back = np.zeros((n, k), dtype=np.int64)
