@@ -90,6 +90,7 @@ def main() -> None:
     ap.add_argument("--batch-sizes", type=int, nargs="+", default=[8])
     ap.add_argument("--repeat", type=int, default=1, help="use the texts this many times")
     ap.add_argument("--no-hf", action="store_true", help="skip the HF pipeline comparison")
+    ap.add_argument("--profile", type=int, metavar="BATCH_SIZE", help="print torch.profiler's top operators of forward() at this batch size")
     args = ap.parse_args()
     texts = load_texts(args.repeat)
     n_words = sum(len(t.split()) for t in texts)
@@ -117,6 +118,16 @@ def main() -> None:
                 row["hf_pipeline_words_per_s"] = round(n_words / hf)
                 row["speedup_vs_hf_pipeline"] = round(hf / t["total_s"], 2)
             print(json.dumps(row), flush=True)
+    if args.profile:
+        from torch.profiler import ProfilerActivity, profile
+
+        prepared = [tagger.preprocess(t) for t in texts]
+        acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if tagger.device.type == "cuda" else [])
+        with profile(activities=acts) as prof:
+            tagger.forward(prepared, args.profile)
+        key = "self_cuda_time_total" if tagger.device.type == "cuda" else "self_cpu_time_total"
+        print(prof.key_averages().table(sort_by=key, row_limit=15))
+        print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10))
 
 
 if __name__ == "__main__":

@@ -140,11 +140,24 @@ def _cmd_markup_render(args: argparse.Namespace) -> int:
 def _cmd_predict(args: argparse.Namespace) -> int:
     from vnreport.loading import load
 
+    if args.format in ("csv", "html") and not args.output:
+        raise SystemExit(f"vnreport predict: --format {args.format} needs -o ({'a folder' if args.format == 'csv' else 'a file'})")
     tagger = load(args.model, device=args.device)
     texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
     docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1)
     for f, d in zip(args.files, docs):
         d.id = f
+    if args.format == "csv":
+        from vnreport.records.export import write_csv
+
+        for path in write_csv(docs, args.files, args.output):
+            print(f"wrote {path}", file=sys.stderr)
+        return 0
+    if args.format == "html":
+        from vnreport.records.html import render_html
+
+        Path(args.output).write_text(render_html(docs, args.files), encoding="utf-8")
+        return 0
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     if args.format == "jsonl":
         for d in docs:
@@ -177,8 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     pr.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
     pr.add_argument("--batch-size", type=int, default=32)
-    pr.add_argument("--format", choices=["json", "jsonl"], default="json")
-    pr.add_argument("-o", "--output", help="output file (default: stdout)")
+    pr.add_argument("--format", choices=["json", "jsonl", "csv", "html"], default="json",
+                    help="csv: officials/indicators/directives.csv in the folder -o; html: one page with spans and records")
+    pr.add_argument("-o", "--output", help="output file, or folder for csv (default: stdout; required for csv and html)")
     pr.set_defaults(func=_cmd_predict)
     ev = sub.add_parser("evaluate", help="score a model on gold JSONL")
     ev.add_argument("--model", help="model directory or hub id (default: the embedded model)")

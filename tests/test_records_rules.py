@@ -1,0 +1,109 @@
+"""Record rules on short hand-written sentences in the style of the reports (inline markup as input)."""
+from __future__ import annotations
+
+from vnreport.data.markup import parse_markup
+from vnreport.schema import Document, Span
+
+
+def doc_of(markup: str) -> Document:
+    return parse_markup(f"#@ id: t\n{markup}")
+
+
+def test_given_name_alone_joins_the_full_name():
+    doc = doc_of("<TITLE>Chủ tịch UBND tỉnh</TITLE> <PER>Võ Văn Hưng</PER> chủ trì. Ông <PER>Hưng</PER> đề nghị các sở tập trung.")
+    assert [o.name for o in doc.officials] == ["Võ Văn Hưng"]
+    assert [m.text for m in doc.officials[0].mentions] == ["Chủ tịch UBND tỉnh", "Võ Văn Hưng", "Hưng"]
+
+
+def test_given_name_shared_by_two_people_is_not_merged():
+    doc = doc_of("Ông <PER>Võ Văn Hưng</PER> và ông <PER>Nguyễn Văn Hưng</PER> dự họp. Ông <PER>Hưng</PER> phát biểu.")
+    assert sorted(o.name for o in doc.officials) == ["Hưng", "Nguyễn Văn Hưng", "Võ Văn Hưng"]
+
+
+def test_titles_after_name_with_kiem_and_adjacent_org():
+    doc = doc_of("Ông <PER>Phan Sào Nam</PER>, <TITLE>Chủ tịch HĐQT</TITLE> kiêm <TITLE>Giám đốc</TITLE> "
+                 "<ORG>Công ty cổ phần VTC</ORG> phát biểu.")
+    nam = doc.officials[0]
+    assert [t.text for t in nam.titles] == ["Chủ tịch HĐQT", "Giám đốc"]
+    assert nam.titles[1].organization == "Công ty cổ phần VTC"
+
+
+def test_expansions_keep_the_original():
+    doc = doc_of("Đồng chí <PER>Hà Sỹ Đồng</PER> - <TITLE>PCT UBMTTQVN tỉnh</TITLE> - <TITLE>UVTƯ Đảng</TITLE> dự.")
+    titles = doc.officials[0].titles
+    assert [(t.text, t.normalized) for t in titles] == [
+        ("PCT UBMTTQVN tỉnh", "Phó Chủ tịch Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+        ("UVTƯ Đảng", "Ủy viên Trung ương Đảng")]
+
+
+def test_title_without_a_holder_is_its_own_record_and_issues_the_directive():
+    doc = doc_of("<TITLE>Thủ tướng</TITLE> yêu cầu các bộ, ngành <DIR>khẩn trương hoàn thành giải ngân</DIR>.")
+    assert [(o.name, [t.text for t in o.titles]) for o in doc.officials] == [(None, ["Thủ tướng"])]
+    rec = doc.directive_records[0]
+    assert rec.issuer.to_dict()["text"] == "Thủ tướng" and rec.addressee.text == "các bộ, ngành"
+
+
+def test_body_as_issuer_and_org_addressee():
+    doc = doc_of("<ORG>UBND tỉnh</ORG> đề nghị <ORG>UBND huyện Tam Nông</ORG> <DIR>rà soát các dự án chậm tiến độ</DIR>.")
+    rec = doc.directive_records[0]
+    assert rec.issuer.text == "UBND tỉnh" and rec.issuer.official is None
+    assert rec.addressee.text == "UBND huyện Tam Nông"
+
+
+def test_no_speaker_means_no_issuer():
+    doc = doc_of("Báo cáo nêu rõ. Cần <DIR>tăng cường kiểm tra</DIR>.")
+    assert doc.directive_records[0].issuer is None
+
+
+def test_values_never_cross_a_sentence_end():
+    doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
+    rec = doc.indicators[0]
+    assert rec.values == [] and rec.value is None
+
+
+def test_direction_and_base_of_rates():
+    doc = doc_of("<IND>Tỷ lệ hộ nghèo</IND> giảm còn <RATE>4,2%</RATE>, giảm <RATE>1,1%</RATE> so với cùng kỳ; "
+                 "<IND>thu nhập</IND> bằng <RATE>97,4%</RATE> so với bình quân tỉnh; "
+                 "<IND>vốn giải ngân</IND> đạt <RATE>45%</RATE> chỉ tiêu.")
+    poor, income, capital = doc.indicators
+    assert [(f.direction, f.base) for f in poor.rates] == [("decrease", "other"), ("decrease", "same_period")]
+    assert [(f.direction, f.base) for f in income.rates] == [("equal", "other")]
+    assert [(f.direction, f.base) for f in capital.rates] == [(None, "plan")]
+
+
+def test_nearest_following_values_win():
+    doc = doc_of("<IND>Tổng thu</IND> đạt <VALUE>120 tỷ đồng</VALUE>, <IND>tổng chi</IND> là <VALUE>80 tỷ đồng</VALUE>.")
+    assert [(r.name, r.value) for r in doc.indicators] == [("Tổng thu", 120_000_000_000), ("tổng chi", 80_000_000_000)]
+
+
+def test_unparseable_value_is_flagged_not_guessed():
+    doc = doc_of("<IND>Sản lượng cá</IND> đạt <VALUE>1.5 tấn</VALUE>.")
+    rec = doc.indicators[0]
+    assert rec.value is None and rec.main.quantity.parsed is False and rec.main.quantity.text == "1.5 tấn"
+    assert rec.to_dict()["values"][0]["parsed"] is False
+
+
+def test_records_follow_span_changes():
+    doc = doc_of("<IND>Tổng thu</IND> đạt <VALUE>120 tỷ đồng</VALUE>.")
+    assert doc.indicators[0].value == 120_000_000_000
+    doc.entities = [s for s in doc.entities if s.label != "VALUE"]
+    assert doc.indicators[0].value is None
+
+
+def test_empty_document_has_empty_records():
+    d = Document("")
+    assert (d.officials, d.indicators, d.directive_records) == ([], [], [])
+    assert {"officials", "indicators", "directive_records"} <= set(d.to_dict())
+
+
+def test_to_dict_keeps_offsets():
+    text = "Chủ tịch UBND tỉnh Võ Văn Hưng chủ trì"
+    d = Document(text, entities=[Span(0, 18, "TITLE", text[:18]), Span(19, 30, "PER", text[19:30])])
+    off = d.to_dict()["officials"][0]
+    assert off["name"] == "Võ Văn Hưng" and off["organization"] == "UBND tỉnh"
+    assert [(m["start"], m["end"]) for m in off["mentions"]] == [(0, 18), (19, 30)]
+
+
+def test_full_name_after_the_given_name_names_the_record():
+    doc = doc_of("Ông <PER>Hưng</PER> phát biểu. <TITLE>Chủ tịch UBND tỉnh</TITLE> <PER>Võ Văn Hưng</PER> kết luận.")
+    assert [(o.name, len(o.mentions)) for o in doc.officials] == [("Võ Văn Hưng", 3)]

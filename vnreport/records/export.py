@@ -1,0 +1,76 @@
+"""Flat tables of records (one row per record, with the file it came from) and CSV files of them."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from vnreport.schema import Document
+
+TABLES = ("officials", "indicators", "directives")
+COLUMNS: dict[str, list[str]] = {
+    "officials": ["file", "name", "titles", "titles_normalized", "organization", "mentions", "offsets"],
+    "indicators": ["file", "name", "start", "end", "value", "unit", "denominator", "range", "value_text", "parsed", "rates",
+                   "dates", "offsets"],
+    "directives": ["file", "start", "end", "issuer", "issuer_offsets", "addressee", "addressee_offsets", "text"],
+}
+
+
+def _offsets(pairs: Iterable[tuple[int, int]]) -> str:
+    return ";".join(f"{s}-{e}" for s, e in pairs)
+
+
+def official_rows(name: str, doc: Document) -> list[dict[str, object]]:
+    return [{"file": name, "name": o.name or "", "titles": " | ".join(t.text for t in o.titles),
+             "titles_normalized": " | ".join(t.normalized for t in o.titles), "organization": o.organization or "",
+             "mentions": len(o.mentions), "offsets": _offsets((m.start, m.end) for m in o.mentions)}
+            for o in doc.officials]
+
+
+def indicator_rows(name: str, doc: Document) -> list[dict[str, object]]:
+    rows = []
+    for r in doc.indicators:
+        main = r.main
+        rows.append({
+            "file": name, "name": r.name, "start": r.start, "end": r.end,
+            "value": "" if r.value is None else r.value, "unit": r.unit or "",
+            "denominator": "" if main is None or main.quantity.denominator is None else main.quantity.denominator,
+            "range": f"{main.quantity.low}-{main.quantity.high}" if main and main.quantity.low is not None else "",
+            "value_text": main.quantity.text if main else "", "parsed": main.quantity.parsed if main else "",
+            "rates": " | ".join(f"{f.span.text} ({f.base}{', ' + f.direction if f.direction else ''})" for f in r.rates),
+            "dates": " | ".join(d.text for d in r.dates),
+            "offsets": _offsets([(r.start, r.end)] + [(f.span.start, f.span.end) for f in r.values + r.rates]
+                                + [(d.start, d.end) for d in r.dates]),
+        })
+    return rows
+
+
+def directive_rows(name: str, doc: Document) -> list[dict[str, object]]:
+    rows = []
+    for r in doc.directive_records:
+        iss = r.issuer.to_dict() if r.issuer else None
+        rows.append({"file": name, "start": r.start, "end": r.end, "issuer": iss["text"] if iss else "",
+                     "issuer_offsets": f"{iss['start']}-{iss['end']}" if iss else "",
+                     "addressee": r.addressee.text if r.addressee else "",
+                     "addressee_offsets": f"{r.addressee.start}-{r.addressee.end}" if r.addressee else "",
+                     "text": r.text})
+    return rows
+
+
+ROWS = {"officials": official_rows, "indicators": indicator_rows, "directives": directive_rows}
+
+
+def write_csv(docs: Sequence[Document], names: Sequence[str], out_dir: str | Path) -> list[Path]:
+    """Write officials.csv, indicators.csv and directives.csv into `out_dir`; return their paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for table in TABLES:
+        rows = [row for name, doc in zip(names, docs) for row in ROWS[table](name, doc)]
+        path = out / f"{table}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=COLUMNS[table])
+            w.writeheader()
+            w.writerows(rows)
+        paths.append(path)
+    return paths
