@@ -58,3 +58,16 @@ def test_cli_predict_and_evaluate(tiny_model, tiny_data, tmp_path, capsys):
     assert main(["evaluate", "--model", str(tiny_model[0]), "--data", str(tiny_data), "--out", str(tmp_path / "ev"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["documents"] == 6
     assert (tmp_path / "ev" / "errors.jsonl").exists()
+
+
+def test_evaluate_can_record_scores_in_the_model(tiny_model, tiny_data, tmp_path, capsys):
+    import shutil
+
+    model = tmp_path / "m"
+    shutil.copytree(tiny_model[0], model)
+    assert main(["evaluate", "--model", str(model), "--data", str(tiny_data), "--record", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    meta = json.loads((model / "vnreport.json").read_text(encoding="utf-8"))
+    rec = meta["metrics"]["evaluations"][str(tiny_data)]
+    assert rec["documents"] == 6
+    assert rec["entities"]["strict_micro"]["f1"] == printed["layers"]["entities"]["strict"]["micro"]["f1"]

@@ -174,9 +174,20 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from vnreport.evaluate import evaluate, write_report
     from vnreport.loading import load
 
-    report = evaluate(load(args.model, device=args.device), args.data, batch_size=args.batch_size, progress=True)
+    tagger = load(args.model, device=args.device)
+    report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
     if args.out:
         write_report(report, args.out)
+    if args.record:
+        from vnreport.loading import DEFAULT_MODEL_DIR
+        from vnreport.pipeline import META_FILE
+
+        meta_path = Path(args.model or DEFAULT_MODEL_DIR) / META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta.setdefault("metrics", {}).setdefault("evaluations", {})[args.data] = {
+            layer: {"strict_micro": vars(rep.strict["micro"]), "partial_micro": vars(rep.partial["micro"])}
+            for layer, rep in report.layers.items()} | {"documents": report.documents}
+        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.table())
     return 0
 
@@ -201,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--batch-size", type=int, default=32)
     ev.add_argument("--out", help="folder for metrics.json, errors.jsonl, report.txt")
     ev.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    ev.add_argument("--record", action="store_true", help="also write the micro scores into the model's vnreport.json")
     ev.set_defaults(func=_cmd_evaluate)
 
     data = sub.add_parser("data", help="validate, count and convert labeled data").add_subparsers(dest="data_cmd", required=True)

@@ -147,12 +147,22 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
                          "train_documents": len(train_docs), "dev_documents": len(dev_docs)},
                 "metrics": {"dev": report.to_dict(), "epoch": epoch + 1},
                 "license": cfg.get("license", "MIT"),
+                **_pretraining_facts(cfg["model"]),
             })
         state["epoch"] = epoch + 1
         ckpt.mkdir(parents=True, exist_ok=True)
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state}, ckpt / "state.pt")
     (out / "history.json").write_text(json.dumps(state["history"], indent=2))
     return {"best_dev_entities_f1": state["best_f1"], "best_model": str(out / "best"), "history": state["history"]}
+
+
+def _pretraining_facts(mcfg: dict[str, Any]) -> dict[str, Any]:
+    """The encoder's own MLM history, when it was pretrained by training/pretrain.py."""
+    hist = Path(str(mcfg.get("init_from", ""))) / "pretrain_history.json"
+    if not hist.is_file():
+        return {}
+    last = json.loads(hist.read_text(encoding="utf-8"))[-1]
+    return {"pretraining": {"encoder": mcfg["init_from"], "final": last}}
 
 
 def _as_list(x: str | list[str]) -> list[str]:
