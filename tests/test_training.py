@@ -86,3 +86,22 @@ def test_training_resumes_after_interruption(tmp_path, tiny_data):
     result = train_tiny(out, tiny_data, epochs=4)
     assert [h["epoch"] for h in result["history"]] == [1, 2, 3, 4]
     assert json.loads((out / "history.json").read_text())[-1]["epoch"] == 4
+
+
+def test_packaging_stores_fp16_and_loads_as_fp32(tiny_model, tmp_path):
+    import subprocess
+    import sys
+
+    from safetensors import safe_open
+
+    from conftest import REPO
+
+    out = tmp_path / "pkg"
+    subprocess.run([sys.executable, str(REPO / "training" / "package_model.py"), str(tiny_model[0]), "--out", str(out)], check=True, cwd=REPO)
+    with safe_open(str(out / "model.safetensors"), "pt") as f:
+        assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.float16}
+    tagger = vnreport.load(out, device="cpu")
+    assert next(tagger.model.parameters()).dtype == torch.float32
+    assert json.loads((out / "vnreport.json").read_text())["labels"] == read_json(tiny_model[0] / "vnreport.json")["labels"]
+    text = tiny_docs()[1].text
+    assert [s.label for s in tagger.predict(text).entities] == [s.label for s in vnreport.load(tiny_model[0], device="cpu").predict(text).entities]

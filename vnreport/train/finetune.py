@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from vnreport.data.io import load_jsonl
 from vnreport.evaluate import score
 from vnreport.model import TaggerModel
-from vnreport.pipeline import Tagger
+from vnreport.pipeline import META_FILE, Tagger
 from vnreport.schema import ENTITY_LABELS, DIRECTIVE_LABELS, bio_labels
 from vnreport.segment import get_segmenter
 from vnreport.train.features import build_features
@@ -157,12 +157,17 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pretraining_facts(mcfg: dict[str, Any]) -> dict[str, Any]:
-    """The encoder's own MLM history, when it was pretrained by training/pretrain.py."""
-    hist = Path(str(mcfg.get("init_from", ""))) / "pretrain_history.json"
-    if not hist.is_file():
-        return {}
-    last = json.loads(hist.read_text(encoding="utf-8"))[-1]
-    return {"pretraining": {"encoder": mcfg["init_from"], "final": last}}
+    """Where the encoder came from: its MLM history (an encoder from training/pretrain.py), or
+    the earlier tagger's own record when fine-tuning continues from a saved tagger."""
+    src = Path(str(mcfg.get("init_from", "")))
+    if (src / "pretrain_history.json").is_file():
+        last = json.loads((src / "pretrain_history.json").read_text(encoding="utf-8"))[-1]
+        return {"pretraining": {"encoder": str(src), "final": last}}
+    if (src / META_FILE).is_file():
+        prev = json.loads((src / META_FILE).read_text(encoding="utf-8"))
+        stage = {"path": str(src), "training": prev.get("training"), "data": prev.get("data")}
+        return {"pretraining": prev.get("pretraining"), "previous_stage": stage}
+    return {}
 
 
 def _as_list(x: str | list[str]) -> list[str]:
