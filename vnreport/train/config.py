@@ -23,7 +23,3 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> dict[st
     cfg["_config_path"] = str(path)
     return cfg
 
-
-def resolve(path: str | Path, cfg: dict[str, Any]) -> Path:
-    """Paths in a config are relative to the current directory (the repository root)."""
-    return Path(path)
