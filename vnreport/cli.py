@@ -63,7 +63,10 @@ def _cmd_silver(args: argparse.Namespace) -> int:
     from vnreport.data.io import sha256, write_jsonl
     from vnreport.data.silver import label_document
 
-    exclude = set(Path(args.exclude).read_text(encoding="utf-8").split()) if args.exclude else set()
+    exclude: set[str] = set()
+    for path in args.exclude:  # a list of ids, or labeled JSONL whose documents must not get silver twins
+        text = Path(path).read_text(encoding="utf-8")
+        exclude |= {json.loads(line)["id"] for line in text.splitlines() if line.strip()} if path.endswith(".jsonl") else set(text.split())
     docs = []
     with gzip.open(args.corpus, "rt", encoding="utf-8") if args.corpus.endswith(".gz") else open(args.corpus, encoding="utf-8") as f:
         for line in tqdm(f, desc="silver", unit="doc"):
@@ -250,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         cv.set_defaults(func=_cmd_convert)
     sv = data.add_parser("silver", help="rule-made (silver) labels over an unlabeled JSONL corpus")
     sv.add_argument("--corpus", required=True)
-    sv.add_argument("--exclude", help="file of ids to skip (e.g. held-out evaluation documents)")
+    sv.add_argument("--exclude", nargs="*", default=[], help="files of ids (.txt) or labeled JSONL whose documents to skip")
     sv.add_argument("--ref-as", help="path to record in text_ref (default: --corpus as given)")
     sv.add_argument("-o", "--output", required=True)
     sv.set_defaults(func=_cmd_silver)
