@@ -54,3 +54,14 @@ def test_viterbi_finds_the_best_valid_sequence():
         tags = viterbi(probs, LABELS)
         assert _valid(tags)
         assert np.isclose(sum(logp[i, t] for i, t in enumerate(tags)), sum(logp[i, t] for i, t in enumerate(best)))
+
+
+def test_trim_drops_edge_punctuation_but_keeps_initials():
+    from vnreport.spans import trim
+
+    text = "đề nghị (đeo khẩu trang, giữ khoảng cách). Ông N.V.K. nói"
+    s, e = trim(text, 8, 42, "directives")
+    assert text[s:e] == "đeo khẩu trang, giữ khoảng cách"
+    i = text.index("N.V.K.")
+    assert text[slice(*trim(text, i, i + 7, "entities"))] == "N.V.K."
+    assert trim(text, 23, 25, "entities") == (25, 25)  # nothing but punctuation: empty

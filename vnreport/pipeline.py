@@ -18,7 +18,7 @@ from vnreport.model import LAYER_NAMES, TaggerModel
 from vnreport.normalize import NormalizedText, normalize
 from vnreport.schema import Document, Span
 from vnreport.segment import Segmenter, Word, get_segmenter
-from vnreport.spans import decode
+from vnreport.spans import decode, trim
 from vnreport.subwords import SubwordEncoder
 from vnreport.windows import Window, merge, plan_windows
 
@@ -110,7 +110,10 @@ class Tagger:
             if p.words:
                 probs = merge(len(p.words), p.windows, window_probs[layer])
                 for first, last, label, score in decode(probs, self.labels[layer]):
-                    s, e = p.norm.to_original(p.words[first].start, p.words[last - 1].end)
+                    s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
+                    if s == e:
+                        continue
+                    s, e = p.norm.to_original(s, e)
                     spans.append(Span(s, e, label, text[s:e], score))
             layers[layer] = spans
         return Document(text=text, **layers)

@@ -78,3 +78,17 @@ def char_bio(units: list[tuple[int, int]], spans: list[tuple[int, int, str]]) ->
             first = False
             i += 1
     return tags
+
+
+_EDGE = frozenset(",;:…“”\"()–- \t\r\n\u00a0")
+
+
+def trim(text: str, start: int, end: int, layer: str) -> tuple[int, int]:
+    """Shrink a span past edge punctuation and whitespace (annotation rule 1); a directive also
+    drops its final full stop, while an entity keeps it (initials "N.V.K.", "TP.")."""
+    edge = _EDGE | {"."} if layer == "directives" else _EDGE
+    while start < end and text[start] in edge:
+        start += 1
+    while end > start and text[end - 1] in edge:
+        end -= 1
+    return start, end
