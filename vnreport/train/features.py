@@ -33,15 +33,15 @@ def document_features(tagger: Tagger, doc: Document, stats: FeatureStats) -> lis
         stats.spans += len(spans)
         stats.misaligned += sum(1 for s in spans if s.start not in starts or s.end not in ends)
         tags[layer] = char_bio(units, [(s.start, s.end, s.label) for s in spans])
+    label_ids = {layer: {lab: i for i, lab in enumerate(tagger.labels[layer])} for layer in LAYER_NAMES}
     feats = []
     for win in p.windows:
         ids, firsts = window_inputs(p, win, tagger.encoder.cls_id, tagger.encoder.sep_id)
         row: dict = {"input_ids": ids}
         for layer, key in (("entities", "entity_labels"), ("directives", "directive_labels")):
-            label_ids = {lab: i for i, lab in enumerate(tagger.labels[layer])}
             lab = [-100] * len(ids)
             for k, pos in zip(range(win.first, win.last), firsts):
-                lab[pos] = label_ids[tags[layer][k]]
+                lab[pos] = label_ids[layer][tags[layer][k]]
             row[key] = lab
         feats.append(row)
     stats.documents += 1
