@@ -65,3 +65,29 @@ def test_trim_drops_edge_punctuation_but_keeps_initials():
     i = text.index("N.V.K.")
     assert text[slice(*trim(text, i, i + 7, "entities"))] == "N.V.K."
     assert trim(text, 23, 25, "entities") == (25, 25)  # nothing but punctuation: empty
+
+
+DIR = bio_labels(["DIR"])  # O B-DIR I-DIR
+
+
+def test_directive_is_not_ended_in_the_middle_of_a_clause():
+    from vnreport.segment import Word
+    from vnreport.spans import clause_ends
+
+    # "đẩy_mạnh thu ngân_sách , tiết_kiệm chi": the model's confidence dips on "ngân_sách"
+    forms = ["đẩy_mạnh", "thu", "ngân_sách", ",", "tiết_kiệm", "chi"]
+    words, pos = [], 0
+    for f in forms:
+        words.append(Word(pos, pos + len(f), f, sent_start=pos == 0))
+        pos += len(f) + 1
+    probs = np.array([[0.1, 0.9, 0.0], [0.2, 0.0, 0.8], [0.6, 0.0, 0.4], [0.9, 0.0, 0.1], [0.9, 0.1, 0.0], [0.9, 0.0, 0.1]])
+    assert [(s, e) for s, e, _, _ in decode(probs, DIR)] == [(0, 2)]  # free decoding stops early
+    may_end = clause_ends(words)
+    assert may_end.tolist() == [False, False, True, False, False, True]
+    assert [(s, e) for s, e, _, _ in decode(probs, DIR, may_end)] == [(0, 3)]  # runs on to the comma
+
+
+def test_clause_end_rule_may_drop_a_span_rather_than_stretch_it():
+    probs = np.array([[0.4, 0.6, 0.0], [0.99, 0.0, 0.01], [0.99, 0.0, 0.01]])
+    assert decode(probs, DIR, np.array([False, False, True])) == []
+    assert [(s, e) for s, e, _, _ in decode(probs, DIR)] == [(0, 1)]

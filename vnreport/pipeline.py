@@ -18,7 +18,7 @@ from vnreport.model import LAYER_NAMES, TaggerModel
 from vnreport.normalize import NormalizedText, normalize
 from vnreport.schema import Document, Span
 from vnreport.segment import Segmenter, Word, get_segmenter
-from vnreport.spans import decode, trim
+from vnreport.spans import clause_ends, decode, trim
 from vnreport.subwords import SubwordEncoder
 from vnreport.windows import Window, merge, plan_windows
 
@@ -59,6 +59,8 @@ class Tagger:
         self.meta = meta or {}
         self.max_subwords = int(self.meta.get("max_length", 256)) - 2
         self.stride = int(self.meta.get("stride", 64))
+        # layers whose spans end only at punctuation, a sentence end or the text end
+        self.clause_end_layers = tuple(self.meta.get("clause_end_layers", ["directives"]))
         self.labels = model.layer_labels
 
     # -- the four steps -------------------------------------------------------------
@@ -109,7 +111,8 @@ class Tagger:
             spans: list[Span] = []
             if p.words:
                 probs = merge(len(p.words), p.windows, window_probs[layer])
-                for first, last, label, score in decode(probs, self.labels[layer]):
+                may_end = clause_ends(p.words) if layer in self.clause_end_layers else None
+                for first, last, label, score in decode(probs, self.labels[layer], may_end):
                     s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
                     if s == e:
                         continue
@@ -164,4 +167,5 @@ def describe(model: TaggerModel, segmenter: Segmenter, meta: dict[str, Any]) -> 
         "labels": {layer: model.layer_labels[layer] for layer in LAYER_NAMES},
         "max_length": meta.get("max_length", 256),
         "stride": meta.get("stride", 64),
+        "clause_end_layers": meta.get("clause_end_layers", ["directives"]),
     }

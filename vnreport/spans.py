@@ -2,13 +2,18 @@
 
 A constrained Viterbi pass picks the best tag sequence in which every `I-X` follows
 `B-X` or `I-X`, so spans are never ill-formed; a span's score is the mean
-probability of its tags.
+probability of its tags. A layer may also say where its spans may end (`may_end`):
+directives end at punctuation, a sentence end or the end of the text (948 of 956 gold
+directives do), so the decoder never stops one in the middle of a clause.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import Sequence
 
 import numpy as np
+
+from vnreport.segment import Word
 
 
 def _allowed(labels: list[str]) -> np.ndarray:
@@ -21,24 +26,42 @@ def _allowed(labels: list[str]) -> np.ndarray:
     return ok
 
 
-def viterbi(probs: np.ndarray, labels: list[str]) -> list[int]:
-    """Best tag ids for (n_words, n_labels) probabilities under IOB2 constraints."""
+def _continues(labels: list[str]) -> np.ndarray:
+    """cont[prev, cur]: `cur` carries on the span that `prev` is in (prev B-X/I-X, cur I-X)."""
+    inside = np.array([lab != "O" for lab in labels])
+    same = np.array([[a[2:] == b[2:] for b in labels] for a in labels])
+    is_i = np.array([lab.startswith("I-") for lab in labels])
+    return inside[:, None] & same & is_i[None, :]
+
+
+def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None) -> list[int]:
+    """Best tag ids for (n_words, n_labels) probabilities under IOB2 constraints.
+
+    `may_end[t]` False forbids a span to end after word t: the next tag must continue it."""
     n, k = probs.shape
     if n == 0:
         return []
     allowed = _allowed(labels)
+    inside = np.array([lab != "O" for lab in labels])
+    # where no span may end, a span tag must be followed by a tag that continues it
+    held = allowed & (_continues(labels) | ~inside[:, None])
+    pinned = np.zeros(n, dtype=bool) if may_end is None else ~np.asarray(may_end, dtype=bool)
+    pinned[-1] = False
     greedy = probs.argmax(1)
     # The unconstrained best path is each word's argmax; when it breaks no constraint it is
     # also the constrained optimum, so the dynamic programme is needed only otherwise.
-    if not labels[greedy[0]].startswith("I-") and allowed[greedy[:-1], greedy[1:]].all():
+    prev, cur = greedy[:-1], greedy[1:]
+    valid = np.where(pinned[:-1], held[prev, cur], allowed[prev, cur])
+    if not labels[greedy[0]].startswith("I-") and valid.all():
         return [int(t) for t in greedy]
     logp = np.log(np.clip(probs, 1e-9, 1.0))
-    trans = np.where(allowed, 0.0, -np.inf)
+    trans_free = np.where(allowed, 0.0, -np.inf)
+    trans_held = np.where(held, 0.0, -np.inf)
     start = np.array([0.0 if not lab.startswith("I-") else -np.inf for lab in labels])
     score = start + logp[0]
     back = np.zeros((n, k), dtype=np.int64)
     for t in range(1, n):
-        cand = score[:, None] + trans
+        cand = score[:, None] + (trans_held if pinned[t - 1] else trans_free)
         back[t] = cand.argmax(0)
         score = cand.max(0) + logp[t]
     path = [int(score.argmax())]
@@ -47,9 +70,9 @@ def viterbi(probs: np.ndarray, labels: list[str]) -> list[int]:
     return path[::-1]
 
 
-def decode(probs: np.ndarray, labels: list[str]) -> list[tuple[int, int, str, float]]:
+def decode(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None) -> list[tuple[int, int, str, float]]:
     """(first_word, last_word_exclusive, label, score) for each span."""
-    tags = viterbi(probs, labels)
+    tags = viterbi(probs, labels, may_end)
     spans: list[tuple[int, int, str, float]] = []
     i = 0
     while i < len(tags):
@@ -64,6 +87,15 @@ def decode(probs: np.ndarray, labels: list[str]) -> list[tuple[int, int, str, fl
         else:
             i += 1
     return spans
+
+
+def clause_ends(words: Sequence[Word]) -> np.ndarray:
+    """may_end[t]: word t is last, or the next word is punctuation or starts a sentence."""
+    ends = np.ones(len(words), dtype=bool)
+    for t in range(len(words) - 1):
+        nxt = words[t + 1]
+        ends[t] = nxt.sent_start or not any(ch.isalnum() for ch in nxt.form)
+    return ends
 
 
 def char_bio(units: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
