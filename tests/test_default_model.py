@@ -33,3 +33,13 @@ def test_default_model_tags_a_seed_report():
 def test_load_refuses_a_directory_that_is_not_a_tagger(tmp_path):
     with pytest.raises(ValueError, match="not a vnreport tagger"):
         vnreport.load(tmp_path)
+
+
+def test_stride_can_be_chosen_at_load_time():
+    text = "Huyện đạt 139.396 triệu đồng thu ngân sách. " * 200
+    overlapping = vnreport.load().preprocess(text).windows
+    adjacent = vnreport.load(stride=0).preprocess(text).windows
+    assert any(b.first < a.last for a, b in zip(overlapping, overlapping[1:]))
+    assert all(b.first == a.last for a, b in zip(adjacent, adjacent[1:])) and len(adjacent) < len(overlapping)
+    with pytest.raises(ValueError, match="stride"):
+        vnreport.load(stride=-1)

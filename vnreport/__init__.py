@@ -6,11 +6,11 @@ __version__ = "0.1.0"
 from vnreport.schema import Document, Span  # noqa: E402
 
 
-def load(path_or_hub_id=None, device=None, dtype=None):
+def load(path_or_hub_id=None, device=None, dtype=None, stride=None):
     """Load a tagger (see `vnreport.loading.load`); no argument → the embedded default model."""
     from vnreport.loading import load as _load
 
-    return _load(path_or_hub_id, device=device, dtype=dtype)
+    return _load(path_or_hub_id, device=device, dtype=dtype, stride=stride)
 
 
 _default = None

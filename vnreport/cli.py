@@ -145,7 +145,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
     if args.format in ("csv", "html") and not args.output:
         raise SystemExit(f"vnreport predict: --format {args.format} needs -o ({'a folder' if args.format == 'csv' else 'a file'})")
-    tagger = load(args.model, device=args.device)
+    tagger = load(args.model, device=args.device, stride=args.stride)
     texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
     docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1)
     for f, d in zip(args.files, docs):
@@ -177,7 +177,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from vnreport.evaluate import evaluate, write_report
     from vnreport.loading import load
 
-    tagger = load(args.model, device=args.device)
+    tagger = load(args.model, device=args.device, stride=args.stride)
     report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
     if args.out:
         write_report(report, args.out)
@@ -204,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     pr.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
     pr.add_argument("--batch-size", type=int, default=32)
+    pr.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
     pr.add_argument("--format", choices=["json", "jsonl", "csv", "html"], default="json",
                     help="csv: officials/indicators/directives.csv in the folder -o; html: one page with spans and records")
     pr.add_argument("-o", "--output", help="output file, or folder for csv (default: stdout; required for csv and html)")
@@ -213,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--data", required=True)
     ev.add_argument("--device")
     ev.add_argument("--batch-size", type=int, default=32)
+    ev.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
     ev.add_argument("--out", help="folder for metrics.json, errors.jsonl, report.txt")
     ev.add_argument("--json", action="store_true", help="print JSON instead of the table")
     ev.add_argument("--record", action="store_true", help="also write the micro scores into the model's vnreport.json")

@@ -13,8 +13,12 @@ DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
 
 
 def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | None = None,
-         dtype: torch.dtype | None = None) -> Tagger:
-    """Load a vnreport tagger; with no argument, the model shipped inside the package (offline)."""
+         dtype: torch.dtype | None = None, stride: int | None = None) -> Tagger:
+    """Load a vnreport tagger; with no argument, the model shipped inside the package (offline).
+
+    `stride` overrides the saved overlap between windows (subwords). The default 64 gives
+    the first words of a window the sentence before them; 0 runs ~18 % fewer positions
+    through the model for a small loss of accuracy (benchmarks/RESULTS.md)."""
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -39,4 +43,8 @@ def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | 
     model = TaggerModel.from_pretrained(ref, dtype=torch.float32)  # shipped weights may be fp16
     tokenizer = AutoTokenizer.from_pretrained(ref, use_fast=False)
     segmenter = get_segmenter(meta["segmenter"]["name"])
+    if stride is not None:
+        if stride < 0:
+            raise ValueError(f"stride must be ≥ 0 subwords, got {stride}")
+        meta = meta | {"stride": stride}
     return Tagger(model, tokenizer, segmenter, meta, device=device, dtype=dtype)
