@@ -42,15 +42,19 @@ def timed_predict(tagger, texts: list[str], batch_size: int) -> dict[str, float]
     for p, pr in zip(prepared, probs):
         tagger.postprocess(p, pr)
     t3 = time.perf_counter()
-    return {"preprocess_s": t1 - t0, "forward_s": t2 - t1, "postprocess_s": t3 - t2, "total_s": t3 - t0}
+    windows = [w for p in prepared for w in p.windows]
+    positions = sum(sum(len(p.subwords[k]) for k in range(w.first, w.last)) + 2 for p in prepared for w in p.windows)
+    return {"preprocess_s": t1 - t0, "forward_s": t2 - t1, "postprocess_s": t3 - t2, "total_s": t3 - t0,
+            "windows": len(windows), "positions": positions}
 
 
-def hf_pipeline_seconds(tagger, texts: list[str], batch_size: int) -> float:
+def hf_pipeline_seconds(tagger, texts: list[str], batch_size: int) -> tuple[float, int, int]:
     """The same encoder and entity head as a RobertaForTokenClassification in `pipeline()`.
 
     PhoBERT has no fast tokenizer, so the pipeline can neither give offsets nor window
     long inputs itself: we give it the segmented text cut into sentence chunks that fit
-    256 positions (segmentation is timed too, as it is part of the job)."""
+    256 positions (segmentation is timed too, as it is part of the job).
+    Returns (seconds, chunks, positions)."""
     from transformers import RobertaForTokenClassification, pipeline
 
     m = tagger.model
@@ -63,6 +67,7 @@ def hf_pipeline_seconds(tagger, texts: list[str], batch_size: int) -> float:
     pipe = pipeline("token-classification", model=clf, tokenizer=tagger.tokenizer, device=tagger.device)
     t0 = time.perf_counter()
     chunks: list[str] = []
+    positions = 0
     for t in texts:
         cur: list[str] = []
         size = 0
@@ -70,16 +75,18 @@ def hf_pipeline_seconds(tagger, texts: list[str], batch_size: int) -> float:
             n = len(tagger.tokenizer.tokenize(w.form))
             if cur and (size + n > 250 or (w.sent_start and size > 120)):
                 chunks.append(" ".join(cur))
+                positions += size + 2
                 cur, size = [], 0
             cur.append(w.form)
             size += n
         if cur:
             chunks.append(" ".join(cur))
+            positions += size + 2
     with torch.autocast(tagger.device.type, dtype=torch.bfloat16, enabled=tagger.device.type == "cuda"):
         pipe(chunks, batch_size=batch_size)
     if tagger.device.type == "cuda":
         torch.cuda.synchronize()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, len(chunks), positions
 
 
 def main() -> None:
@@ -111,7 +118,8 @@ def main() -> None:
                     torch.cuda.reset_peak_memory_stats()
                 runs.append(timed_predict(tagger, texts, bs))
                 if not args.no_hf:
-                    hf_runs.append(hf_pipeline_seconds(tagger, texts, bs))
+                    seconds, hf_chunks, hf_positions = hf_pipeline_seconds(tagger, texts, bs)
+                    hf_runs.append(seconds)
             t = min(runs, key=lambda r: r["total_s"])
             row = {
                 "device": torch.cuda.get_device_name() if tagger.device.type == "cuda" else platform.processor() or platform.machine(),
@@ -129,6 +137,7 @@ def main() -> None:
                 row["hf_pipeline_words_per_s"] = round(n_words / min(hf_runs))
                 row["hf_pipeline_words_per_s_slowest"] = round(n_words / max(hf_runs))
                 row["speedup_vs_hf_pipeline"] = round(min(hf_runs) / t["total_s"], 2)
+                row["hf_pipeline_chunks"], row["hf_pipeline_positions"] = hf_chunks, hf_positions
             print(json.dumps(row), flush=True)
     if args.profile:
         from torch.profiler import ProfilerActivity, profile
