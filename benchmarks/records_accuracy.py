@@ -79,6 +79,16 @@ def score(docs: list[Document], expected: dict[str, list[dict]], show: bool = Fa
     return t
 
 
+def predicted(gold: list[Document], model: str | None, device: str | None) -> list[Document]:
+    """The gold documents' texts tagged by a model (default: the embedded one), ids kept."""
+    import vnreport
+
+    preds = vnreport.load(model, device=device).predict([d.text for d in gold])
+    for d, p in zip(gold, preds):
+        p.id = d.id
+    return preds
+
+
 def load_expected(path: Path) -> dict[str, list[dict]]:
     return {r["id"]: r["indicators"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
@@ -99,13 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|---|")
     print(score(gold, expected, args.show).row("gold"))
     if not args.gold_only:
-        import vnreport
-
-        tagger = vnreport.load(args.model, device=args.device)
-        preds = tagger.predict([d.text for d in gold])
-        for d, p in zip(gold, preds):
-            p.id = d.id
-        print(score(preds, expected, args.show).row("predicted (" + (args.model or "embedded model") + ")"))
+        print(score(predicted(gold, args.model, args.device), expected, args.show).row(
+            "predicted (" + (args.model or "embedded model") + ")"))
     return 0
 
 

@@ -62,3 +62,15 @@ def tiny_tagger(tiny_model):
 
 def read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_benchmark(name: str):
+    """Import a script of benchmarks/ as a module (it is not a package), registered so dataclasses work."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 import subprocess
 
 import pytest
 
-from conftest import REPO, tiny_docs
+from conftest import REPO, load_benchmark, tiny_docs
 from vnreport.cli import main
 from vnreport.data.io import load_jsonl
 from vnreport.records.export import write_csv
@@ -98,15 +97,8 @@ def test_cli_predict_csv_and_html(tiny_model, tmp_path):
         main(["predict", str(f1), "--model", model, "--format", "html"])
 
 
-def _render_script():
-    spec = importlib.util.spec_from_file_location("render_html", REPO / "benchmarks" / "render_html.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_html_renders_in_chromium(seeds, tmp_path):
-    render = _render_script()
+    render = load_benchmark("render_html")
     chromium, screenshot = render.chromium, render.screenshot
     if chromium() is None:
         pytest.skip("chromium is not installed")

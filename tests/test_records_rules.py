@@ -55,6 +55,21 @@ def test_no_speaker_means_no_issuer():
     assert doc.directive_records[0].issuer is None
 
 
+def test_a_body_that_acts_is_not_the_issuer():
+    doc = doc_of("Kết luận buổi làm việc, <TITLE>Chủ tịch UBND tỉnh</TITLE> <PER>Lê Văn An</PER> nhấn mạnh nhiều nội dung. "
+                 "<ORG>Sở Y tế</ORG> <DIR>rà soát lại các khu cách ly</DIR>.")
+    rec = doc.directive_records[0]
+    assert rec.issuer.label == "Lê Văn An"
+
+
+def test_a_directive_with_no_speaker_nearby_keeps_the_issuer_before_it():
+    filler = " ".join(f"Xã thứ {i} báo cáo tình hình." for i in range(12))
+    doc = doc_of(f"<PER>Lê Văn An</PER> yêu cầu các xã <DIR>tập trung thu ngân sách</DIR>. {filler} "
+                 "Cuối cùng, <DIR>hoàn thành kế hoạch trước ngày 30/6</DIR>.")
+    first, last = doc.directive_records
+    assert first.issuer.label == "Lê Văn An" and last.issuer.label == "Lê Văn An"
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

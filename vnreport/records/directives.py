@@ -40,9 +40,13 @@ class Party:
     end: int
     official: Official | None = None
 
+    @property
+    def label(self) -> str:
+        """Who is meant: the official's name when the mention is linked to one, else the mention."""
+        return self.official.label if self.official else self.text
+
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.official.label if self.official else self.text, "mention": self.text,
-                "start": self.start, "end": self.end}
+        return {"text": self.label, "mention": self.text, "start": self.start, "end": self.end}
 
 
 @dataclass
@@ -143,6 +147,8 @@ class _Finder:
         n = self.sents.index(d.start)
         s_lo, s_hi = self.sents.bounds(n)
         own = self.within(s_lo, limit, ("PER", "TITLE", "ORG"))
+        # a body issues only when it speaks ("UBND tỉnh yêu cầu"); "Sở Y tế rà soát" names the doer
+        own = [s for s in own if s.label != "ORG" or _SPEECH.match(self.text[s.end:s.end + 30].lstrip(" ,"))]
         if own:
             return self.party(([s for s in own if s.label != "ORG"] or own)[-1])
         for s in self.speakers(d.end, s_hi):  # "...”, đồng chí Bí thư Tỉnh ủy nhấn mạnh."
@@ -157,7 +163,8 @@ class _Finder:
 
 
 def build_directives(doc: Document, officials: list[Official]) -> list[DirectiveRecord]:
-    """One record per DIR span; items chained by ";" share the issuer and addressee of the first."""
+    """One record per DIR span; items chained by ";" share the issuer and addressee of the first,
+    and a directive with no speaker of its own nearby keeps the issuer of the one before."""
     f = _Finder(doc, officials)
     records: list[DirectiveRecord] = []
     prev: DirectiveRecord | None = None
@@ -170,7 +177,8 @@ def build_directives(doc: Document, officials: list[Official]) -> list[Directive
         if same_sentence and addressee is None and limit == d.start:
             rec.addressee, rec.issuer = prev.addressee, prev.issuer
         else:
-            rec.issuer = f.issuer(d, limit)
+            # no speaker found nearby: the directive goes on the statement of the one before it
+            rec.issuer = f.issuer(d, limit) or (prev.issuer if prev else None)
         records.append(rec)
         prev = rec
     return records

@@ -1,0 +1,158 @@
+"""Officials and directive records (SPEC.md §3) against a hand reading, from gold and predicted spans.
+
+The readings in data/gold/records/<split>-links.jsonl were written by reading each document
+with its gold spans, blind to what vnreport.records produces: for each named person, the
+fullest name and every title the text gives them; for each gold directive, who issues it and
+who must carry it out. Gold spans measure the linking rules alone; spans predicted by
+`vnreport.load()` measure what a user gets.
+
+    python benchmarks/links_accuracy.py [--data data/gold/test.jsonl] [--links ...] [--gold-only] [--show]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from vnreport.data.io import load_jsonl  # noqa: E402
+from vnreport.schema import Document  # noqa: E402
+
+
+def norm(s: str | None) -> str | None:
+    return " ".join(s.casefold().split()) if s else None
+
+
+def fold(titles: set[str]) -> set[str]:
+    """Drop a title that a fuller one of the same person begins with ("thứ trưởng" in "thứ trưởng bộ y tế"):
+    the records keep the fuller form only, where a reader may list both."""
+    return {t for t in titles if not any(u != t and u.startswith(t + " ") for u in titles)}
+
+
+@dataclass
+class OfficialTally:
+    expected: int = 0   # persons in the reading
+    predicted: int = 0  # named official records
+    found: int = 0      # expected persons with a record of the same name
+    titles_right: int = 0  # ... whose set of titles is also the reading's
+    titles_right_folded: int = 0  # ... the same once shorter forms are folded into fuller ones
+    title_pairs_expected: int = 0
+    title_pairs_predicted: int = 0
+    title_pairs_right: int = 0
+
+    def row(self, source: str) -> str:
+        p = self.title_pairs_right / self.title_pairs_predicted if self.title_pairs_predicted else 0.0
+        r = self.title_pairs_right / self.title_pairs_expected if self.title_pairs_expected else 0.0
+        n = max(self.expected, 1)
+        return (f"| {source} | {self.expected} | {self.predicted} | {self.found / n:.3f} | "
+                f"{self.found / max(self.predicted, 1):.3f} | {self.titles_right / n:.3f} | "
+                f"{self.titles_right_folded / n:.3f} | {p:.3f} | {r:.3f} |")
+
+
+@dataclass
+class DirectiveTally:
+    expected: int = 0
+    with_record: int = 0
+    issuer: int = 0
+    addressee: int = 0
+    addressee_overlap: int = 0
+
+    def row(self, source: str) -> str:
+        n = max(self.expected, 1)
+        return (f"| {source} | {self.expected} | {self.with_record} | {self.issuer / n:.3f} | "
+                f"{self.addressee / n:.3f} | {self.addressee_overlap / n:.3f} |")
+
+
+def score_officials(docs: list[Document], reading: dict[str, dict], show: bool = False) -> OfficialTally:
+    t = OfficialTally()
+    for doc in docs:
+        got = {norm(o.name): {norm(x.text) for x in o.titles} for o in doc.officials if o.name}
+        want = {norm(p["name"]): {norm(x) for x in p["titles"]} for p in reading[doc.id]["officials"]}
+        t.expected += len(want)
+        t.predicted += len(got)
+        t.title_pairs_expected += sum(map(len, want.values()))
+        t.title_pairs_predicted += sum(map(len, got.values()))
+        for name, titles in want.items():
+            if name not in got:
+                if show:
+                    print(f"  {doc.id}: no official named {name!r}")
+                continue
+            t.found += 1
+            t.titles_right += got[name] == titles
+            t.titles_right_folded += fold(got[name]) == fold(titles)
+            t.title_pairs_right += len(got[name] & titles)
+            if show and got[name] != titles:
+                print(f"  {doc.id}: {name!r} titles {sorted(got[name])} expected {sorted(titles)}")
+    return t
+
+
+def score_directives(docs: list[Document], gold: dict[str, Document], reading: dict[str, dict],
+                     show: bool = False) -> DirectiveTally:
+    """Each read directive is matched with the record whose span overlaps its gold span most."""
+    t = DirectiveTally()
+    for doc in docs:
+        spans = {s.start: s for s in gold[doc.id].directives}
+        for e in reading[doc.id]["directives"]:
+            t.expected += 1
+            g = spans[e["start"]]
+            cands = [(min(r.end, g.end) - max(r.start, g.start), r) for r in doc.directive_records]
+            cands = [c for c in cands if c[0] > 0]
+            if not cands:
+                if show:
+                    print(f"  {doc.id}@{g.start}: no directive record")
+                continue
+            rec = max(cands, key=lambda c: c[0])[1]
+            t.with_record += 1
+            issuer = norm(rec.issuer.label) if rec.issuer else None
+            addressee = norm(rec.addressee.label) if rec.addressee else None
+            want_i, want_a = norm(e["issuer"]), norm(e["addressee"])
+            t.issuer += issuer == want_i
+            t.addressee += addressee == want_a
+            t.addressee_overlap += addressee == want_a or bool(addressee and want_a and (addressee in want_a or want_a in addressee))
+            if show and (issuer != want_i or addressee != want_a):
+                print(f"  {doc.id}@{g.start}: issuer {issuer!r} / {want_i!r}, addressee {addressee!r} / {want_a!r}")
+    return t
+
+
+def load_reading(path: Path) -> dict[str, dict]:
+    return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default=str(REPO / "data" / "gold" / "test.jsonl"))
+    ap.add_argument("--links", help="the hand reading (default: data/gold/records/<split>-links.jsonl)")
+    ap.add_argument("--model", help="model directory (default: the embedded model)")
+    ap.add_argument("--device")
+    ap.add_argument("--gold-only", action="store_true", help="skip the model")
+    ap.add_argument("--show", action="store_true", help="print each person and directive that is not right")
+    args = ap.parse_args(argv)
+
+    gold = load_jsonl(args.data)
+    links = Path(args.links or REPO / "data" / "gold" / "records" / f"{Path(args.data).stem}-links.jsonl")
+    reading = load_reading(links)
+    runs = [("gold", gold)]
+    if not args.gold_only:
+        from records_accuracy import predicted  # the sibling script: run this one from benchmarks/ or the repo root
+
+        runs.append(("predicted (" + (args.model or "embedded model") + ")", predicted(gold, args.model, args.device)))
+    by_id = {d.id: d for d in gold}
+    print("Officials: a person is found when a record has the reading's name; titles right when its set of titles is the reading's.\n")
+    print("| spans | persons read | named records | person recall | person precision | titles right | titles right, shorter forms folded | title P | title R |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for source, docs in runs:
+        print(score_officials(docs, reading, args.show).row(source))
+    print("\nDirectives: the record whose span overlaps the gold directive most is compared with the reading.\n")
+    print("| spans | directives read | with a record | issuer right | addressee right | addressee overlaps |")
+    print("|---|---|---|---|---|---|")
+    for source, docs in runs:
+        print(score_directives(docs, by_id, reading, args.show).row(source))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
