@@ -91,3 +91,14 @@ def test_merge_weights_the_window_centre():
     assert m[0, 0] == 1.0 and m[14, 1] == 1.0
     assert m[6, 0] > m[6, 1] and m[9, 1] > m[9, 0]  # each word leans on the window where it is central
     assert np.allclose(m.sum(1), 1.0)
+
+
+def test_syllables_are_the_units_pyvi_was_trained_on():
+    from pyvi.ViTokenizer import ViTokenizer
+
+    from vnreport.segment import syllables
+
+    text = ("Mrs. Lan, ThS. Hà và TP. HCM ==> a->b >> ... gửi x.y@so.gov.vn, xem http://a.vn/b?c=1; "
+            "thu 139.396 triệu đồng (45,76%) ngày 14/9/2023 – UBND huyện, N.V.K. phát biểu!")
+    ours = [s.text for sent in syllables(text) for s in sent]
+    assert ours == [t for t in ViTokenizer.sylabelize(text)[1] if t != "\n"]
