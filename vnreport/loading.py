@@ -17,7 +17,7 @@ def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | 
     """Load a vnreport tagger; with no argument, the model shipped inside the package (offline).
 
     `stride` overrides the saved overlap between windows (subwords). The default 64 gives
-    the first words of a window the sentence before them; 0 runs ~18 % fewer positions
+    the first words of a window the sentence before them; 0 runs ~15 % fewer positions
     through the model for a small loss of accuracy (benchmarks/RESULTS.md)."""
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
