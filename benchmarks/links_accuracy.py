@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from vnreport.data.io import load_jsonl  # noqa: E402
-from vnreport.schema import Document  # noqa: E402
+from vnreport.document import Document  # noqa: E402
 
 
 def norm(s: str | None) -> str | None:

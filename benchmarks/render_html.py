@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from vnreport.data.io import load_jsonl  # noqa: E402
-from vnreport.records.html import render_html  # noqa: E402
-from vnreport.schema import Document  # noqa: E402
+from vnreport.output.html import render_html  # noqa: E402
+from vnreport.document import Document  # noqa: E402
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"]

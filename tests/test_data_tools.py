@@ -12,7 +12,8 @@ from vnreport.data.conll import export_conll, read_conll
 from vnreport.data.io import DataError, load_jsonl
 from vnreport.data.labelstudio import from_tasks, import_file, labeling_config, to_tasks
 from vnreport.data.silver import label_document
-from vnreport.schema import Document, Span
+from vnreport.schema import Span
+from vnreport.document import Document
 
 
 def pairs(doc, layer):

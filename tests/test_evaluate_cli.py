@@ -6,7 +6,8 @@ import json
 from conftest import tiny_docs
 from vnreport.cli import main
 from vnreport.evaluate import score, write_report
-from vnreport.schema import Document, Span
+from vnreport.schema import Span
+from vnreport.document import Document
 
 
 def test_perfect_prediction_scores_one():

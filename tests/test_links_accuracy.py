@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from conftest import load_benchmark
-from vnreport.schema import Document, Span
+from vnreport.schema import Span
+from vnreport.document import Document
 
 TEXT = "Chủ tịch UBND tỉnh Võ Văn Hưng đề nghị các xã tập trung thu ngân sách. Ông Lê Minh phát biểu."
 

@@ -10,9 +10,10 @@ import pytest
 from conftest import REPO, load_benchmark, tiny_docs
 from vnreport.cli import main
 from vnreport.data.io import load_jsonl
-from vnreport.records.export import write_csv
-from vnreport.records.html import render_html
-from vnreport.schema import ENTITY_LABELS, Document
+from vnreport.output.tables import write_csv
+from vnreport.output.html import render_html
+from vnreport.schema import ENTITY_LABELS
+from vnreport.document import Document
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from vnreport.data.markup import parse_markup
-from vnreport.schema import Document, Span
+from vnreport.schema import Span
+from vnreport.document import Document
 
 
 def doc_of(markup: str) -> Document:

@@ -1,9 +1,10 @@
 """vnreport: officials, indicators and directives in Vietnamese local-government reports."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from vnreport.version import __version__  # noqa: E402
 
-from vnreport.schema import Document, Span  # noqa: E402
+from vnreport.schema import Span  # noqa: E402
+from vnreport.document import Document  # noqa: E402
 
 
 def load(path_or_hub_id=None, device=None, dtype=None, stride=None):

@@ -17,7 +17,8 @@ from typing import Any, Sequence
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
-from vnreport.schema import LAYERS, Document, Span
+from vnreport.schema import LAYERS, Span
+from vnreport.document import Document
 from vnreport.segment import syllables
 from vnreport.spans import char_bio
 

@@ -16,7 +16,8 @@ import torch
 
 from vnreport.model import LAYER_NAMES, TaggerModel
 from vnreport.normalize import NormalizedText, normalize
-from vnreport.schema import Document, Span
+from vnreport.schema import Span
+from vnreport.document import Document
 from vnreport.segment import Segmenter, Word, get_segmenter
 from vnreport.spans import clause_ends, decode, trim
 from vnreport.subwords import SubwordEncoder
@@ -154,7 +155,7 @@ def describe(model: TaggerModel, segmenter: Segmenter, meta: dict[str, Any]) -> 
     """The self-description saved with a model: labels, segmenter, versions (+ training facts)."""
     import transformers
 
-    from vnreport import __version__
+    from vnreport.version import __version__
     from vnreport.schema import SCHEMA_VERSION
 
     return {

@@ -1,8 +1,11 @@
-"""Label schema (SPEC.md §1) and the span/document types every module shares."""
+"""Label schema (SPEC.md §1) and the span type every module shares.
+
+This module imports nothing of vnreport, so every layer (records included) may import it.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 SCHEMA_VERSION = 1
 
@@ -33,50 +36,9 @@ class Span:
         return d
 
 
-@dataclass
-class Document:
-    """One text with its spans per layer and, once built, its structured records."""
+class SpanSource(Protocol):
+    """What the records layer reads: a text and its two span layers (a `Document` is one)."""
 
     text: str
-    entities: list[Span] = field(default_factory=list)
-    directives: list[Span] = field(default_factory=list)
-    id: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    _records: tuple[Any, Any] | None = field(default=None, init=False, repr=False, compare=False)
-
-    def layer(self, name: str) -> list[Span]:
-        return getattr(self, name)
-
-    @property
-    def records(self):
-        """Officials, indicators and directive records (SPEC.md §3), rebuilt only when the spans change."""
-        from vnreport.records import build_records
-
-        key = (self.text, tuple(self.entities), tuple(self.directives))
-        if self._records is None or self._records[0] != key:
-            self._records = (key, build_records(self))
-        return self._records[1]
-
-    @property
-    def officials(self) -> list:
-        return self.records.officials
-
-    @property
-    def indicators(self) -> list:
-        return self.records.indicators
-
-    @property
-    def directive_records(self) -> list:
-        return self.records.directives
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {}
-        if self.id is not None:
-            d["id"] = self.id
-        d["text"] = self.text
-        d["entities"] = [s.to_dict() for s in self.entities]
-        d["directives"] = [s.to_dict() for s in self.directives]
-        d.update(self.records.to_dict())
-        if self.meta:
-            d["meta"] = self.meta
-        return d
+    entities: list[Span]
+    directives: list[Span]

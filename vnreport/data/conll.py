@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from vnreport.data.io import DataError
-from vnreport.schema import LAYERS, Document, Span
+from vnreport.schema import LAYERS, Span
+from vnreport.document import Document
 from vnreport.segment import Segmenter, get_segmenter
 from vnreport.spans import char_bio
 

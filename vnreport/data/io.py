@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from vnreport.schema import LAYERS, Document, Span
+from vnreport.schema import LAYERS, Span
+from vnreport.document import Document
 
 
 class DataError(ValueError):

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from vnreport.data.io import DataError, parse_record
-from vnreport.schema import LAYERS, Document
+from vnreport.schema import LAYERS
+from vnreport.document import Document
 
 
 def labeling_config() -> str:

@@ -15,7 +15,8 @@ import unicodedata
 from pathlib import Path
 
 from vnreport.data.io import DataError, fetch_ref_text
-from vnreport.schema import LAYERS, Document, Span
+from vnreport.schema import LAYERS, Span
+from vnreport.document import Document
 
 _LABEL_LAYER = {lab: layer for layer, labels in LAYERS.items() for lab in labels}
 TAG_RE = re.compile(r"<(/?)(" + "|".join(_LABEL_LAYER) + r")>")

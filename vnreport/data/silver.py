@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
-from vnreport.schema import Document, Span
+from vnreport.schema import Span
+from vnreport.document import Document
 
 UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 CAP = rf"[{UP}][^\W\d_]*"

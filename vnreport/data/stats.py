@@ -5,7 +5,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from vnreport.schema import LAYERS, Document
+from vnreport.schema import LAYERS
+from vnreport.document import Document
 
 _SENT_END = re.compile(r"[.!?…]+(?=\s)|\n+")
 

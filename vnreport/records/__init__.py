@@ -1,4 +1,4 @@
-"""Structured records built from a Document's spans (SPEC.md §3): officials, indicators, directives.
+"""Structured records built from a document's spans (SPEC.md §3): officials, indicators, directives.
 
 Records are computed from spans alone, so they work the same on gold spans (to test this
 layer in isolation) and on a model's predictions; each keeps the offsets of its spans.
@@ -14,7 +14,7 @@ from vnreport.records.numbers import Quantity, parse_number, parse_quantity
 from vnreport.records.officials import Official, Title, build_officials
 
 if TYPE_CHECKING:
-    from vnreport.schema import Document
+    from vnreport.schema import SpanSource
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Records:
                 "directive_records": [d.to_dict() for d in self.directives]}
 
 
-def build_records(doc: Document) -> Records:
+def build_records(doc: SpanSource) -> Records:
     """All records of `doc`; directives need the officials to name their issuers."""
     officials = build_officials(doc)
     return Records(officials, build_indicators(doc), build_directives(doc, officials))

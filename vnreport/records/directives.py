@@ -15,7 +15,7 @@ from typing import Any
 
 from vnreport.records.officials import Official
 from vnreport.records.sentences import Sentences
-from vnreport.schema import Document, Span
+from vnreport.schema import Span, SpanSource
 
 # the trigger before the addressee ("đề nghị X", "giao cho X") or after it ("X cần", "X phải")
 _TRIGGER_BEFORE = re.compile(r"(?<!\w)(?:đề nghị|yêu cầu|giao cho|giao|chỉ đạo|lưu ý|kêu gọi|đề ra)(?!\w)", re.I)
@@ -82,7 +82,7 @@ def _opens_group(part: str) -> bool:
 class _Finder:
     """Shared state of one document: sentences, entity spans outside directives, and officials."""
 
-    def __init__(self, doc: Document, officials: list[Official]):
+    def __init__(self, doc: SpanSource, officials: list[Official]):
         self.text = doc.text
         self.sents = Sentences(doc.text)
         dirs = sorted(doc.directives, key=lambda d: d.start)
@@ -162,7 +162,7 @@ class _Finder:
         return None
 
 
-def build_directives(doc: Document, officials: list[Official]) -> list[DirectiveRecord]:
+def build_directives(doc: SpanSource, officials: list[Official]) -> list[DirectiveRecord]:
     """One record per DIR span; items chained by ";" share the issuer and addressee of the first,
     and a directive with no speaker of its own nearby keeps the issuer of the one before."""
     f = _Finder(doc, officials)

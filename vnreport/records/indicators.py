@@ -12,7 +12,7 @@ from typing import Any
 
 from vnreport.records.numbers import Number, Quantity, parse_quantity
 from vnreport.records.sentences import Sentences
-from vnreport.schema import Document, Span
+from vnreport.schema import Span, SpanSource
 
 _DIRECTION = re.compile(
     r"(?<!\w)(tăng|giảm|bằng)(?:\s+(?:gần|hơn|khoảng|còn|thêm|trên|dưới|lên|xuống|là|đạt|được))*\s*$", re.I)
@@ -105,7 +105,7 @@ def _clause_figures(text: str, ind: Span, figures: list[Span]) -> list[Span]:
     return kept
 
 
-def build_indicators(doc: Document) -> list[Indicator]:
+def build_indicators(doc: SpanSource) -> list[Indicator]:
     """One record per IND span, with the VALUE/RATE/DATE spans of its clause attached."""
     text = doc.text
     sents = Sentences(text)

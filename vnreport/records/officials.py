@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from vnreport.schema import Document, Span
+from vnreport.schema import Span, SpanSource
 
 ABBREVIATIONS: dict[str, str] = {
     "PBT": "Phó Bí thư", "PCT": "Phó Chủ tịch", "TUV": "Tỉnh ủy viên", "HUV": "Huyện ủy viên",
@@ -147,7 +147,7 @@ def _find_person(people: list[Official], name: str) -> Official | None:
     return last[0] if len(last) == 1 else None
 
 
-def build_officials(doc: Document) -> list[Official]:
+def build_officials(doc: SpanSource) -> list[Official]:
     """One record per person in `doc`, from its PER and TITLE spans (ORG right after a title names its body)."""
     text = doc.text
     seq = sorted((s for s in doc.entities if s.label in ("PER", "TITLE")), key=lambda s: s.start)

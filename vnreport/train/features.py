@@ -11,7 +11,7 @@ from typing import Iterable
 
 from vnreport.model import LAYER_NAMES
 from vnreport.pipeline import Tagger, window_inputs
-from vnreport.schema import Document
+from vnreport.document import Document
 from vnreport.spans import char_bio
 
 

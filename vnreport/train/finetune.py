@@ -22,7 +22,7 @@ from vnreport.data.io import load_jsonl
 from vnreport.evaluate import score
 from vnreport.model import TaggerModel
 from vnreport.pipeline import META_FILE, Tagger
-from vnreport.schema import ENTITY_LABELS, DIRECTIVE_LABELS, bio_labels
+from vnreport.schema import DIRECTIVE_LABELS, ENTITY_LABELS, bio_labels
 from vnreport.segment import get_segmenter
 from vnreport.train.features import build_features
 

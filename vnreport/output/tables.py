@@ -5,7 +5,7 @@ import csv
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from vnreport.schema import Document
+from vnreport.document import Document
 
 TABLES = ("officials", "indicators", "directives")
 COLUMNS: dict[str, list[str]] = {

@@ -9,8 +9,9 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-from vnreport.records.export import ROWS
-from vnreport.schema import ENTITY_LABELS, Document, Span
+from vnreport.output.tables import ROWS
+from vnreport.document import Document
+from vnreport.schema import ENTITY_LABELS, Span
 
 COLORS: dict[str, str] = {"PER": "#ffd6a5", "TITLE": "#fdffb6", "ORG": "#caffbf", "LOC": "#9bf6ff",
                           "IND": "#bdb2ff", "VALUE": "#ffc6ff", "RATE": "#ffadad", "DATE": "#d0d0d0"}

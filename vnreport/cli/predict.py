@@ -1,0 +1,86 @@
+"""`vnreport predict` and `vnreport evaluate`: tag files, score a model on gold data."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from vnreport.loading import load
+
+    if args.format in ("csv", "html") and not args.output:
+        raise SystemExit(f"vnreport predict: --format {args.format} needs -o ({'a folder' if args.format == 'csv' else 'a file'})")
+    tagger = load(args.model, device=args.device, stride=args.stride)
+    texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
+    docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1)
+    for f, d in zip(args.files, docs):
+        d.id = f
+    if args.format == "csv":
+        from vnreport.output.tables import write_csv
+
+        for path in write_csv(docs, args.files, args.output):
+            print(f"wrote {path}", file=sys.stderr)
+        return 0
+    if args.format == "html":
+        from vnreport.output.html import render_html
+
+        Path(args.output).write_text(render_html(docs, args.files), encoding="utf-8")
+        return 0
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    if args.format == "jsonl":
+        for d in docs:
+            out.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        payload = docs[0].to_dict() if len(docs) == 1 else [d.to_dict() for d in docs]
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    if out is not sys.stdout:
+        out.close()
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from vnreport.evaluate import evaluate, write_report
+    from vnreport.loading import load
+
+    tagger = load(args.model, device=args.device, stride=args.stride)
+    report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
+    if args.out:
+        write_report(report, args.out)
+    if args.record:
+        from vnreport.loading import DEFAULT_MODEL_DIR
+        from vnreport.pipeline import META_FILE
+
+        meta_path = Path(args.model or DEFAULT_MODEL_DIR) / META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta.setdefault("metrics", {}).setdefault("evaluations", {})[args.data] = {
+            layer: {"strict_micro": vars(rep.strict["micro"]), "partial_micro": vars(rep.partial["micro"])}
+            for layer, rep in report.layers.items()} | {"documents": report.documents}
+        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.table())
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    pr = sub.add_parser("predict", help="tag report files (plain UTF-8 text)")
+    pr.add_argument("files", nargs="+")
+    pr.add_argument("--model", help="model directory or hub id (default: the embedded model)")
+    pr.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
+    pr.add_argument("--batch-size", type=int, default=32)
+    pr.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
+    pr.add_argument("--format", choices=["json", "jsonl", "csv", "html"], default="json",
+                    help="csv: officials/indicators/directives.csv in the folder -o; html: one page with spans and records")
+    pr.add_argument("-o", "--output", help="output file, or folder for csv (default: stdout; required for csv and html)")
+    pr.set_defaults(func=_cmd_predict)
+    ev = sub.add_parser("evaluate", help="score a model on gold JSONL")
+    ev.add_argument("--model", help="model directory or hub id (default: the embedded model)")
+    ev.add_argument("--data", required=True)
+    ev.add_argument("--device")
+    ev.add_argument("--batch-size", type=int, default=32)
+    ev.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
+    ev.add_argument("--out", help="folder for metrics.json, errors.jsonl, report.txt")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    ev.add_argument("--record", action="store_true", help="also write the micro scores into the model's vnreport.json")
+    ev.set_defaults(func=_cmd_evaluate)
+

@@ -1,0 +1,1 @@
+"""Documents out to people: CSV tables of the records and a self-contained HTML view."""
