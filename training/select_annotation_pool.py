@@ -1,0 +1,106 @@
+"""Choose real articles to annotate: meetings of province, district and commune governments and
+sector conferences from the news corpora, ranked by genre cues and split by document at random.
+
+Why: the test split must hold real reports of the genre with enough indicators and directives,
+and the choice must be reproducible and blind to any model. Only cue counts are used (no model),
+the most genre-like articles are kept, then a seeded shuffle assigns each document to test, dev or train, so the test
+split is not selected on what a model gets right.
+
+    python training/select_annotation_pool.py --out data/pool-round3.tsv
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+from pathlib import Path
+
+CORPORA = ("../shared/corpus/news-vnds-gov.jsonl.gz", "../shared/corpus/news-baomoi.jsonl.gz")
+MEETING = re.compile(r"phiên họp|kỳ họp|giao ban|sơ kết|tổng kết|hội nghị|làm việc với|buổi làm việc|tiếp xúc cử tri|thường kỳ")
+BODY = re.compile(r"UBND (?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|TP)|HĐND|Huyện ủy|Tỉnh ủy|Thành ủy|Thị ủy|Đảng ủy|Sở [A-ZĐ]")
+DIRECTIVE = re.compile(r"(?:đề nghị|yêu cầu|chỉ đạo|giao cho|nhấn mạnh|lưu ý|cần tập trung|phải)\s")
+FIGURE = re.compile(r"\d[\d.,]*\s?(?:%|tỷ đồng|triệu đồng|ha\b|tấn|km|hộ|doanh nghiệp|dự án|lượt)")
+TITLE = re.compile(r"(?:Phó )?(?:Chủ tịch|Bí thư|Giám đốc|Trưởng ban|Trưởng phòng)\s")
+LEVEL = (("commune", re.compile(r"UBND (?:xã|phường|thị trấn)|Đảng ủy (?:xã|phường)")),
+         ("district", re.compile(r"UBND (?:huyện|thị xã|quận)|Huyện ủy|HĐND huyện")),
+         ("province", re.compile(r"UBND (?:tỉnh|thành phố|TP)|Tỉnh ủy|HĐND tỉnh")))
+OFF_GENRE = re.compile(r"khởi tố|bị can|bị cáo|tai nạn|xổ số|bóng đá|ca sĩ|điều tra vụ|thanh tra|sai phạm|kỷ luật|xét xử|vụ án|tử vong|cưỡng chế|khiếu nại")
+# the genre itself: a meeting that reviews results and sets tasks
+REVIEW = re.compile(r"kinh tế\s?[-–]\s?xã hội|KT-XH|nhiệm vụ (?:năm|trọng tâm|thời gian tới|những tháng)|tháng đầu năm|tháng cuối năm|"
+                    r"sơ kết|tổng kết|giao ban|kỳ họp thứ|phương hướng|kế hoạch năm|chỉ tiêu|quý [IV1-4]+|"
+                    r"nông thôn mới|giải ngân|thu ngân sách|dự toán")
+
+
+def features(text: str) -> dict[str, int] | None:
+    """Cue counts of one article, or None when it is outside the genre or the length we annotate."""
+    if not 1200 <= len(text) <= 6000 or len(OFF_GENRE.findall(text)) > 1 or not REVIEW.search(text):
+        return None
+    f = {"meeting": len(MEETING.findall(text)), "body": len(BODY.findall(text)),
+         "directive": len(DIRECTIVE.findall(text)), "figure": len(FIGURE.findall(text)),
+         "title": len(TITLE.findall(text))}
+    if f["meeting"] < 1 or f["body"] < 3 or f["title"] < 1 or f["directive"] < 1 or f["figure"] < 3:
+        return None
+    return f
+
+
+def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    """Word n-grams, to find two articles that report the same event in overlapping words."""
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def level(text: str) -> str:
+    """The lowest level of government the article is about (where its meeting most likely sits)."""
+    for name, pat in LEVEL:
+        if len(pat.findall(text)) >= 2:
+            return name
+    return "province"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--exclude", nargs="*", default=["data/annotation_pool_ids.txt"], help="files of ids already offered")
+    ap.add_argument("--n", type=int, default=170, help="how many of the most genre-like articles to take")
+    ap.add_argument("--seed", type=int, default=20261127)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    seen = {i for p in args.exclude for i in Path(p).read_text(encoding="utf-8").split()}
+    ranked: list[tuple[float, str, str, str, str]] = []
+    for corpus in CORPORA:
+        with gzip.open(corpus, "rt", encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                text = rec["text"]
+                f_ = features(text)
+                if f_ is None or rec["id"] in seen:
+                    continue
+                kind = "figures" if f_["figure"] >= 6 else "directives" if f_["directive"] >= 3 else "mixed"
+                score = (min(f_["meeting"], 4) + min(f_["body"], 8) / 2 + min(f_["directive"], 6)
+                         + min(f_["figure"], 10) / 2 + min(f_["title"], 4) + 2 * len(REVIEW.findall(text)))
+                ranked.append((score, rec["id"], Path(corpus).name, level(text), kind, shingles(text)))
+    rng = random.Random(args.seed)
+    rows: list[tuple[str, str, str, str]] = []
+    kept: list[set[tuple[str, ...]]] = []
+    for score, doc_id, corpus, lvl, kind, sh in sorted(ranked, key=lambda r: (-r[0], r[1])):
+        # the same event reported twice would put one story in train and its twin in test
+        if any(len(sh & k) > 0.08 * min(len(sh), len(k)) for k in kept):
+            continue
+        kept.append(sh)
+        rows.append((doc_id, corpus, lvl, kind))
+        if len(rows) == args.n:
+            break
+    rng.shuffle(rows)
+    # split by document: 30 % test, 14 % dev, the rest train, interleaved so every stratum is in each
+    splits = ["test", "train", "dev", "train", "test", "train", "train", "test", "train", "train",
+              "test", "dev", "train", "train", "test", "train", "test", "train", "train", "train"]
+    with open(args.out, "w", encoding="utf-8") as out:
+        out.write("id\tcorpus\tlevel\tkind\tsplit\n")
+        for i, (doc_id, corpus, lvl, kind) in enumerate(rows):
+            out.write(f"{doc_id}\t{corpus}\t{lvl}\t{kind}\t{splits[i % len(splits)]}\n")
+    print(f"{len(rows)} documents of {len(ranked)} candidates -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
