@@ -91,3 +91,28 @@ def test_clause_end_rule_may_drop_a_span_rather_than_stretch_it():
     probs = np.array([[0.4, 0.6, 0.0], [0.99, 0.0, 0.01], [0.99, 0.0, 0.01]])
     assert decode(probs, DIR, np.array([False, False, True])) == []
     assert [(s, e) for s, e, _, _ in decode(probs, DIR)] == [(0, 1)]
+
+
+def test_no_span_runs_across_a_line_break():
+    from vnreport.segment import Word
+    from vnreport.spans import line_breaks
+
+    # a headline ending in a place name, and the update stamp's date on the next line
+    text = "Họp UBND huyện\n12/10/2023 Cập nhật"
+    words = [Word(0, 3, "Họp", True), Word(4, 8, "UBND"), Word(9, 14, "huyện"),
+             Word(15, 25, "12/10/2023", True), Word(26, 29, "Cập"), Word(30, 34, "nhật")]
+    cut = line_breaks(text, words)
+    assert cut.tolist() == [False, False, True, False, False, False]
+    # the model would glue "huyện" and the date into one ORG span
+    probs = np.array([[1.0, 0, 0, 0, 0], [0, 0, 0, 0.9, 0.1], [0, 0, 0, 0.1, 0.9],
+                      [0.3, 0, 0, 0.1, 0.6], [1.0, 0, 0, 0, 0], [1.0, 0, 0, 0, 0]])
+    assert [(s, e, lab) for s, e, lab, _ in decode(probs, LABELS)] == [(1, 4, "ORG")]
+    assert [(s, e, lab) for s, e, lab, _ in decode(probs, LABELS, cut=cut)] == [(1, 3, "ORG")]
+
+
+def test_line_break_overrides_a_clause_that_may_not_end():
+    # a directive whose clause would run on must still stop at the end of its line
+    probs = np.array([[0.1, 0.9, 0.0], [0.2, 0.0, 0.8], [0.2, 0.0, 0.8]])
+    may_end = np.array([False, False, True])
+    cut = np.array([False, True, False])
+    assert [(s, e) for s, e, _, _ in decode(probs, DIR, may_end, cut)] == [(0, 2)]

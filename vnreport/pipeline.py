@@ -19,7 +19,7 @@ from vnreport.normalize import NormalizedText, normalize
 from vnreport.schema import Span
 from vnreport.document import Document
 from vnreport.segment import Segmenter, Word, get_segmenter
-from vnreport.spans import clause_ends, decode, trim
+from vnreport.spans import clause_ends, decode, line_breaks, trim
 from vnreport.subwords import SubwordEncoder
 from vnreport.windows import Window, merge, plan_windows
 
@@ -62,6 +62,8 @@ class Tagger:
         self.stride = int(self.meta.get("stride", 64))
         # layers whose spans end only at punctuation, a sentence end or the text end
         self.clause_end_layers = tuple(self.meta.get("clause_end_layers", ["directives"]))
+        # layers whose spans never run across a line break (dev: entities gain, directives do not)
+        self.line_cut_layers = tuple(self.meta.get("line_cut_layers", ["entities"]))
         self.labels = model.layer_labels
 
     # -- the four steps -------------------------------------------------------------
@@ -108,12 +110,14 @@ class Tagger:
     def postprocess(self, p: Prepared, window_probs: dict[str, list[np.ndarray]]) -> Document:
         text = p.norm.original
         layers: dict[str, list[Span]] = {}
+        cuts = line_breaks(p.norm.text, p.words)
         for layer in LAYER_NAMES:
             spans: list[Span] = []
             if p.words:
                 probs = merge(len(p.words), p.windows, window_probs[layer])
                 may_end = clause_ends(p.words) if layer in self.clause_end_layers else None
-                for first, last, label, score in decode(probs, self.labels[layer], may_end):
+                cut = cuts if layer in self.line_cut_layers else None
+                for first, last, label, score in decode(probs, self.labels[layer], may_end, cut):
                     s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
                     if s == e:
                         continue
@@ -169,4 +173,5 @@ def describe(model: TaggerModel, segmenter: Segmenter, meta: dict[str, Any]) -> 
         "max_length": meta.get("max_length", 256),
         "stride": meta.get("stride", 64),
         "clause_end_layers": meta.get("clause_end_layers", ["directives"]),
+        "line_cut_layers": meta.get("line_cut_layers", ["entities"]),
     }

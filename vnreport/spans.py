@@ -4,7 +4,9 @@ A constrained Viterbi pass picks the best tag sequence in which every `I-X` foll
 `B-X` or `I-X`, so spans are never ill-formed; a span's score is the mean
 probability of its tags. A layer may also say where its spans may end (`may_end`):
 directives end at punctuation, a sentence end or the end of the text (948 of 956 gold
-directives do), so the decoder never stops one in the middle of a clause.
+directives do), so the decoder never stops one in the middle of a clause. And no span of
+either layer runs across a line break (`cut`): no gold span does, while a model left free
+glues a headline to the line under it or a time stamp to the date after it.
 """
 from __future__ import annotations
 
@@ -34,34 +36,42 @@ def _continues(labels: list[str]) -> np.ndarray:
     return inside[:, None] & same & is_i[None, :]
 
 
-def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None) -> list[int]:
+def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None,
+            cut: np.ndarray | None = None) -> list[int]:
     """Best tag ids for (n_words, n_labels) probabilities under IOB2 constraints.
 
-    `may_end[t]` False forbids a span to end after word t: the next tag must continue it."""
+    `may_end[t]` False forbids a span to end after word t: the next tag must continue it.
+    `cut[t]` True forbids a span to go on from word t to word t + 1 (a line break between them)."""
     n, k = probs.shape
     if n == 0:
         return []
     allowed = _allowed(labels)
     inside = np.array([lab != "O" for lab in labels])
+    is_i = np.array([lab.startswith("I-") for lab in labels])
     # where no span may end, a span tag must be followed by a tag that continues it
     held = allowed & (_continues(labels) | ~inside[:, None])
+    broken = allowed & ~is_i[None, :]  # across a cut, the next word starts afresh
     pinned = np.zeros(n, dtype=bool) if may_end is None else ~np.asarray(may_end, dtype=bool)
-    pinned[-1] = False
+    cuts = np.zeros(n, dtype=bool) if cut is None else np.asarray(cut, dtype=bool).copy()
+    pinned[-1] = cuts[-1] = False
+    pinned &= ~cuts  # a line break ends a span wherever it stands
     greedy = probs.argmax(1)
     # The unconstrained best path is each word's argmax; when it breaks no constraint it is
     # also the constrained optimum, so the dynamic programme is needed only otherwise.
     prev, cur = greedy[:-1], greedy[1:]
-    valid = np.where(pinned[:-1], held[prev, cur], allowed[prev, cur])
-    if not labels[greedy[0]].startswith("I-") and valid.all():
+    valid = np.where(pinned[:-1], held[prev, cur], np.where(cuts[:-1], broken[prev, cur], allowed[prev, cur]))
+    if not is_i[greedy[0]] and valid.all():
         return [int(t) for t in greedy]
     logp = np.log(np.clip(probs, 1e-9, 1.0))
     trans_free = np.where(allowed, 0.0, -np.inf)
     trans_held = np.where(held, 0.0, -np.inf)
-    start = np.array([0.0 if not lab.startswith("I-") else -np.inf for lab in labels])
+    trans_cut = np.where(broken, 0.0, -np.inf)
+    start = np.where(is_i, -np.inf, 0.0)
     score = start + logp[0]
     back = np.zeros((n, k), dtype=np.int64)
     for t in range(1, n):
-        cand = score[:, None] + (trans_held if pinned[t - 1] else trans_free)
+        trans = trans_held if pinned[t - 1] else trans_cut if cuts[t - 1] else trans_free
+        cand = score[:, None] + trans
         back[t] = cand.argmax(0)
         score = cand.max(0) + logp[t]
     path = [int(score.argmax())]
@@ -70,9 +80,10 @@ def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = N
     return path[::-1]
 
 
-def decode(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None) -> list[tuple[int, int, str, float]]:
+def decode(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None,
+           cut: np.ndarray | None = None) -> list[tuple[int, int, str, float]]:
     """(first_word, last_word_exclusive, label, score) for each span."""
-    tags = viterbi(probs, labels, may_end)
+    tags = viterbi(probs, labels, may_end, cut)
     spans: list[tuple[int, int, str, float]] = []
     i = 0
     while i < len(tags):
@@ -96,6 +107,14 @@ def clause_ends(words: Sequence[Word]) -> np.ndarray:
         nxt = words[t + 1]
         ends[t] = nxt.sent_start or not any(ch.isalnum() for ch in nxt.form)
     return ends
+
+
+def line_breaks(text: str, words: Sequence[Word]) -> np.ndarray:
+    """cut[t]: a line break lies between word t and word t + 1, so no span may join them."""
+    cut = np.zeros(len(words), dtype=bool)
+    for t in range(len(words) - 1):
+        cut[t] = "\n" in text[words[t].end:words[t + 1].start] or "\r" in text[words[t].end:words[t + 1].start]
+    return cut
 
 
 def char_bio(units: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
