@@ -172,8 +172,8 @@ def test_seed000_directives(seeds):
     assert first.issuer.official.name == "Võ Văn Hưng" and first.addressee.text == "huyện Đakrông"
     second = directive(doc, "thực hiện nghiêm túc")  # after ";": same issuer and addressee
     assert second.issuer.official.name == "Võ Văn Hưng" and second.addressee.text == "huyện Đakrông"
-    later = directive(doc, "tiếp tục tập trung, nỗ lực")  # next paragraph, no speaker of its own
-    assert later.issuer.official.name == "Võ Văn Hưng" and later.addressee is None
+    later = directive(doc, "tiếp tục tập trung, nỗ lực")  # next paragraph, no trigger of its own: carried over
+    assert later.issuer.official.name == "Võ Văn Hưng" and later.addressee.text == "huyện Đakrông"
     last = directive(doc, "tiếp tục rà soát, tham mưu")  # "Đồng thời, giao cho các cơ quan, ban ngành liên quan"
     assert last.addressee.text == "các cơ quan, ban ngành liên quan" and last.issuer.official.name == "Võ Văn Hưng"
 

@@ -29,6 +29,7 @@ _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
 _ADDRESSEE_HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|"
                              r"phòng|ban|cấp|Đảng|cơ quan|đơn vị|chính quyền|người đứng đầu|địa phương)(?!\w)", re.I)
 LOOKBACK_SENTENCES = 10
+MAX_SUBJECT_WORDS = 8
 
 
 @dataclass
@@ -130,7 +131,7 @@ class _Finder:
             cleaned = _clean(gap[trig.end():], gap_start + trig.end())
             trigger_at = gap_start + trig.start()
         else:
-            return None, d.start
+            return self.subject(gap_start, d), d.start
         if cleaned is None:
             return None, trigger_at
         text, start = cleaned
@@ -142,10 +143,40 @@ class _Finder:
             text, start = cut
         return Party(text, start, start + len(text)), trigger_at
 
-    def issuer(self, d: Span, limit: int) -> Party | None:
-        """Who gave `d`: an official (else a body) before `limit` in its sentence, else a speaker nearby."""
-        n = self.sents.index(d.start)
-        s_lo, s_hi = self.sents.bounds(n)
+    def subject(self, gap_start: int, d: Span) -> Party | None:
+        """An item that names its doer before the task without a trigger ("- Công an tỉnh: chủ trì
+        ...", "Sở Y tế khẩn trương ..."): a short group or body phrase that alone precedes the directive."""
+        cleaned = _clean(self.text[gap_start:d.start].lstrip(" -–•+*\t"), 0)
+        if cleaned is None:
+            return None
+        text, _ = cleaned
+        words = text.split()
+        if not 0 < len(words) <= MAX_SUBJECT_WORDS:
+            return None
+        body = self.within(gap_start, d.start, ("ORG", "LOC", "TITLE"))
+        if not (_ADDRESSEE_HEAD.match(text) or (body and body[0].start <= d.start - len(text) + 1)):
+            return None
+        start = self.text.rindex(text, gap_start, d.start)
+        return Party(text, start, start + len(text))
+
+    def opener(self, n: int) -> tuple[int, Party | None, Party | None] | None:
+        """Sentence `n - 1` when it opens a list ("... đề nghị các phòng, ban:"): where it starts,
+        and the addressee and issuer it gives the items under it."""
+        if n == 0:
+            return None
+        lo, hi = self.sents.bounds(n - 1)
+        line = self.text[lo:hi].rstrip()
+        if not line.endswith(":"):
+            return None
+        colon = lo + len(line) - 1
+        end = Span(colon, colon, "DIR")
+        addressee, limit = self.addressee(lo, end)
+        return lo, addressee, self.issuer(end, limit)
+
+    def issuer_here(self, d: Span, limit: int) -> Party | None:
+        """An official (else a body that speaks) before `limit` in the directive's own sentence,
+        or the speaker named after a quote that holds it."""
+        s_lo, s_hi = self.sents.bounds(self.sents.index(d.start))
         own = self.within(s_lo, limit, ("PER", "TITLE", "ORG"))
         # a body issues only when it speaks ("UBND tỉnh yêu cầu"); "Sở Y tế rà soát" names the doer
         own = [s for s in own if s.label != "ORG" or _SPEECH.match(self.text[s.end:s.end + 30].lstrip(" ,"))]
@@ -154,17 +185,35 @@ class _Finder:
         for s in self.speakers(d.end, s_hi):  # "...”, đồng chí Bí thư Tỉnh ủy nhấn mạnh."
             if _SPEECH.match(self.text[s.end:s.end + 30].lstrip(" ,")):
                 return self.party(s)
-        for k in range(n - 1, max(-1, n - 1 - LOOKBACK_SENTENCES), -1):
-            lo, hi = self.sents.bounds(k)
-            found = self.speakers(lo, hi)
-            if found and _SPEECH.search(self.text, lo, hi):
+        return None
+
+    def speaker_between(self, lo: int, hi: int) -> Party | None:
+        """The last official who speaks in a sentence within [lo, hi): a new speaker there ends a carry-over."""
+        if hi <= lo:
+            return None
+        first, last = self.sents.index(lo), self.sents.index(max(lo, hi - 1))
+        for k in range(last, first - 1, -1):
+            s_lo, s_hi = self.sents.bounds(k)
+            s_lo, s_hi = max(s_lo, lo), min(s_hi, hi)
+            found = self.speakers(s_lo, s_hi)
+            if found and _SPEECH.search(self.text, s_lo, s_hi):
                 return self.party(found[0])
         return None
 
+    def issuer(self, d: Span, limit: int) -> Party | None:
+        """Who gave `d`: an official (else a body) before `limit` in its sentence, else a speaker nearby."""
+        here = self.issuer_here(d, limit)
+        if here:
+            return here
+        n = self.sents.index(d.start)
+        lo = self.sents.bounds(max(0, n - LOOKBACK_SENTENCES))[0]
+        return self.speaker_between(lo, self.sents.bounds(n)[0])
+
 
 def build_directives(doc: SpanSource, officials: list[Official]) -> list[DirectiveRecord]:
-    """One record per DIR span; items chained by ";" share the issuer and addressee of the first,
-    and a directive with no speaker of its own nearby keeps the issuer of the one before."""
+    """One record per DIR span, with carry-over: a directive without a trigger of its own (an
+    item of a list, a sentence of a concluding speech) keeps the issuer and addressee of the one
+    before it, until a new speaker or a new trigger with its addressee begins."""
     f = _Finder(doc, officials)
     records: list[DirectiveRecord] = []
     prev: DirectiveRecord | None = None
@@ -174,7 +223,14 @@ def build_directives(doc: SpanSource, officials: list[Official]) -> list[Directi
         gap_start = prev.end if same_sentence else f.sents.bounds(n)[0]
         addressee, limit = f.addressee(gap_start, d)
         rec = DirectiveRecord(d.text, d.start, d.end, addressee=addressee)
-        if same_sentence and addressee is None and limit == d.start:
+        # an item with nothing before its verb but a connective inherits who speaks and to whom
+        bare = _clean(f.text[gap_start:d.start].lstrip(" -–•+*\t"), 0) is None
+        opener = f.opener(n) if bare and addressee is None and not same_sentence else None
+        if opener and (prev is None or prev.end <= opener[0]):  # the first item under "... đề nghị X:"
+            rec.addressee, rec.issuer = opener[1], opener[2] or (prev.issuer if prev else None)
+        elif prev is not None and addressee is None and limit == d.start and (same_sentence or (
+                bare and 
+f.issuer_here(d, limit) is None and f.speaker_between(prev.end, gap_start) is None)):
             rec.addressee, rec.issuer = prev.addressee, prev.issuer
         else:
             # no speaker found nearby: the directive goes on the statement of the one before it
