@@ -68,15 +68,13 @@ def _cmd_data_stats(args: argparse.Namespace) -> int:
 
 
 def conll_format(args: argparse.Namespace):
-    """--segmented / --tag-column / --directive-column → a ConllFormat (defaults: our own export)."""
+    """--segmented / --tag-column / --directive-column → a ConllFormat (none: our own export)."""
     from vnreport.data.conll import ConllFormat
 
-    if not (args.segmented or args.tag_column or args.directive_column):
-        return ConllFormat()
-    for name in ("tag_column", "directive_column"):
-        if (k := getattr(args, name)) is not None and k < 2:
-            raise DataError("--" + name.replace("_", "-"), None, f"columns count from 1 (the token); tags are in column 2 or later, got {k}")
-    return ConllFormat(args.tag_column or 2, args.directive_column, args.segmented)
+    try:
+        return ConllFormat.from_options(args.segmented, args.tag_column, args.directive_column)
+    except ValueError as e:
+        raise DataError("vnreport data from-conll", None, str(e)) from None
 
 
 def _unique(docs_by_file: list[tuple[str, list]]) -> list:

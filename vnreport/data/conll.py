@@ -48,6 +48,18 @@ class ConllFormat:
         """A word-segmented public corpus: entity tags in `tag_column`, usually no directives."""
         return cls(tag_column, directive_column, True)
 
+    @classmethod
+    def from_options(cls, segmented: bool = False, tag_column: int | None = None,
+                     directive_column: int | None = None) -> "ConllFormat":
+        """The format the options describe: none given reads our own export; otherwise the
+        directive tags are read only from a column named for them."""
+        if not (segmented or tag_column or directive_column):
+            return cls()
+        for name, k in (("tag_column", tag_column), ("directive_column", directive_column)):
+            if k is not None and (type(k) is not int or k < 2):
+                raise ValueError(f"{name} counts columns from 1 (the token), so tags are in column 2 or later, got {k!r}")
+        return cls(tag_column or 2, directive_column, segmented)
+
 
 @dataclass
 class ExportStats:
