@@ -9,19 +9,11 @@ import unicodedata
 
 import pytest
 
+from test_data_io import TEXT, rec
 from vnreport.cli import main
 from vnreport.data.conll import read_conll
 from vnreport.data.io import DataError, load_jsonl, sha256
 from vnreport.data.labelstudio import from_tasks, import_file
-
-TEXT = "Chủ tịch UBND tỉnh Võ Văn Hưng chủ trì."
-
-
-def rec(**kw):
-    base = {"id": "d1", "text": TEXT, "entities": [{"start": 19, "end": 30, "label": "PER"}], "directives": []}
-    base.update(kw)
-    return base
-
 
 def write_lines(path, *records):
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")

@@ -59,11 +59,13 @@ def _cmd_data_stats(args: argparse.Namespace) -> int:
     from vnreport.data import stats
     from vnreport.data.io import load_jsonl
 
-    rows = {Path(p).stem: stats.compute(load_jsonl(p)) for p in args.files}
+    labels = resolve_labels(args, None)
+    rows = {Path(p).stem: stats.compute(load_jsonl(p, labels)) for p in args.files}
+    declared = [lab for labs in labels.values() for lab in labs] if labels else None
     if args.json:
-        print(json.dumps({k: v.row() for k, v in rows.items()}, indent=2))
+        print(json.dumps({k: v.row(declared) for k, v in rows.items()}, indent=2))
     else:
-        print(stats.markdown_table(rows))
+        print(stats.markdown_table(rows, declared))
     return 0
 
 
@@ -222,8 +224,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_label_args(v, "the spans may use (default SPEC.md's)")
     v.set_defaults(func=_cmd_data_validate)
     s = data.add_parser("stats", help="documents, sentences and spans per label")
-    s.add_argument("files", nargs="+")
+    s.add_argument("files", nargs="*")
     s.add_argument("--json", action="store_true")
+    add_label_args(s, "of the data (default SPEC.md's)")
     s.set_defaults(func=_cmd_data_stats)
     e = data.add_parser("markup-export", help="write a real document's text as a markup file to annotate")
     e.add_argument("--ref", required=True, help="FILE#ID (JSONL corpus) or FILE (plain text)")
