@@ -254,3 +254,27 @@ def test_export_hf_loads_in_transformers_and_agrees_with_vnreport(tiny_model, ti
 def test_export_hf_refuses_what_is_not_a_tagger(tmp_path, capsys):
     assert main(["export-hf", str(tmp_path), str(tmp_path / "out")]) == 2
     assert "not a saved vnreport tagger" in capsys.readouterr().err
+
+
+def test_pretrained_encoder_gets_new_heads_for_a_label_set(tmp_path):
+    """`vnreport pretrain` writes an encoder; `init_from` it gives new heads over its weights
+    (the path a larger pretrained encoder will take)."""
+    from safetensors.torch import load_file
+
+    from conftest import tiny_docs
+    from vnreport.train.heads import build_model
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"c{i}", "text": d.text}, ensure_ascii=False) + "\n"
+                              for i, d in enumerate(tiny_docs() * 20)), encoding="utf-8")
+    cfg = tmp_path / "pretrain.yaml"
+    cfg.write_text(f"corpus: [{{file: {corpus}}}]\ntokenizer: {{learn: true, vocab_size: 300}}\n"
+                   "model: {hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 64}\n"
+                   "max_length: 64\ntrain: {batch_size: 4, max_steps: 4, warmup_steps: 1, eval_every: 2, save_every: 2}\n"
+                   f"output_dir: {tmp_path / 'run'}\n", encoding="utf-8")
+    assert main(["pretrain", str(cfg)]) == 0
+    encoder = tmp_path / "run" / "encoder"
+    model, init = build_model(encoder, {"entities": ("PER", "MISC"), "directives": ()})
+    assert init.kept == {"entities": [], "directives": []} and model.entity_head.out_features == 5
+    saved = load_file(str(encoder / "model.safetensors"))
+    assert torch.equal(model.roberta.embeddings.word_embeddings.weight, saved["roberta.embeddings.word_embeddings.weight"])

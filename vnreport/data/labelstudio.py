@@ -85,9 +85,9 @@ def _task_document(task: Any, n: int, path: Path) -> Document:
         if not isinstance(v.get("labels"), list):
             raise DataError(path, None, f"{where}: result {k}: 'labels' must be a list")
         spans[layer] += [Span(back[v["start"]], back[v["end"]], label) for label in v["labels"]]
-    meta = data.get("meta") or {}
+    meta = _object(data.get("meta") or {}, "data.meta must be an object", where, path)
     doc_id = data.get("doc_id") or task.get("id", n)
-    return Document(text=text, id=str(doc_id), meta=meta if isinstance(meta, dict) else {"meta": meta}, **spans)
+    return Document(text=text, id=str(doc_id), meta=meta, **spans)
 
 
 def from_tasks(tasks: list[Any], path: str | Path = "<labelstudio>", labels: LabelSet | None = None) -> list[Document]:

@@ -19,6 +19,7 @@ from torch import nn
 
 from vnreport.model import LAYER_NAMES, TaggerModel
 from vnreport.schema import LabelSet, bio_labels
+from vnreport.train.config import ConfigError
 
 ALIASES = {"vnreport:default": Path(__file__).resolve().parents[1] / "models" / "default"}
 HEAD_OF = {"entities": "entity_head", "directives": "directive_head"}
@@ -39,6 +40,8 @@ class HeadInit:
 
 def resolve_source(src: str | Path) -> str:
     """A config's `init_from` as a path or hub id (`vnreport:default` is the shipped tagger)."""
+    if str(src).startswith("vnreport:") and str(src) not in ALIASES:
+        raise ConfigError("model.init_from", None, f"unknown model {src!r} (known: {', '.join(ALIASES)})")
     return str(ALIASES.get(str(src), src))
 
 
@@ -89,9 +92,15 @@ def build_model(src: str | Path, labels: LabelSet, heads: str = "keep") -> tuple
     from transformers.utils import logging as hf_logging
 
     if heads not in ("keep", "new"):
-        raise ValueError(f"model.heads must be 'keep' or 'new', got {heads!r}")
+        raise ConfigError("model.heads", None, f"must be 'keep' or 'new', got {heads!r}")
     src = resolve_source(src)
-    conf = RobertaConfig.from_pretrained(src)
+    local = Path(src).expanduser()
+    if not local.exists() and (src.startswith((".", "/", "~")) or src.count("/") > 1 or local.parent.is_dir() and local.parent != Path(".")):
+        raise ConfigError("model.init_from", None, f"{src} does not exist (a model directory, vnreport:default or a hub id)")
+    try:
+        conf = RobertaConfig.from_pretrained(src)
+    except OSError as e:  # neither a model directory nor a reachable hub id
+        raise ConfigError("model.init_from", None, f"cannot load {src}: {str(e).splitlines()[0]}") from None
     for layer in LAYER_NAMES:
         setattr(conf, CONFIG_KEY[layer], bio_labels(labels[layer]))
     conf.architectures = ["TaggerModel"]
