@@ -28,6 +28,8 @@ def write_lines(path, *records):
     (rec(id=""), "'id' must be a non-empty string"),
     (rec(meta=["origin", "real"]), "'meta' must be an object"),
     (rec(meta="real"), "'meta' must be an object"),
+    ({"id": "r", "text_ref": {"file": 5}, "text_sha256": "0", "entities": [], "directives": []}, "'text_ref' needs a 'file'"),
+    ({"id": "r", "text_ref": {"file": "c.jsonl", "id": ["a"]}, "text_sha256": "0", "entities": [], "directives": []}, "as strings"),
 ])
 def test_validator_refuses_wrong_types(tmp_path, bad, needle):
     p = write_lines(tmp_path / "x.jsonl", rec(id="ok"), bad)
@@ -139,3 +141,10 @@ def test_labelstudio_cli_names_the_task(tmp_path, capsys):
     assert f"{p}: task 2:" in capsys.readouterr().err
     with pytest.raises(DataError, match="task 2"):
         import_file(p)
+
+
+def test_conll_in_a_legacy_encoding_is_one_clear_error(tmp_path):
+    p = tmp_path / "legacy.conll"
+    p.write_bytes("Lê\tB-PER\n".encode("cp1258"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_conll(p)

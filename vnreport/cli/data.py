@@ -17,9 +17,9 @@ def add_label_args(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--config", help=f"take the label set {what} from a training config's 'labels'")
 
 
-def resolve_labels(args: argparse.Namespace, default: LabelSet | None) -> LabelSet | None:
-    """The label set given by --labels or --config, else `default`. File names written after
-    --labels are taken back as files (they have no '=')."""
+def resolve_labels(args: argparse.Namespace) -> LabelSet | None:
+    """The label set given by --labels or --config (None: the command's default). File names written after
+    --labels are taken back as files (they have no "=")."""
     from vnreport.schema import parse_label_args
     from vnreport.train.config import config_labels, load_config
 
@@ -37,14 +37,14 @@ def resolve_labels(args: argparse.Namespace, default: LabelSet | None) -> LabelS
             return parse_label_args([x for x in items if "=" in x])
         except ValueError as e:
             raise DataError("--labels", None, str(e)) from None
-    return default
+    return None
 
 
 def _cmd_data_validate(args: argparse.Namespace) -> int:
     """Each file against the label set; then no document in two files (a train/dev leak)."""
     from vnreport.data.io import find_leaks, iter_documents
 
-    labels = resolve_labels(args, None)
+    labels = resolve_labels(args)
     found = {}
     for path in args.files:
         found[path] = list(iter_documents(path, labels))
@@ -59,7 +59,7 @@ def _cmd_data_stats(args: argparse.Namespace) -> int:
     from vnreport.data import stats
     from vnreport.data.io import load_jsonl
 
-    labels = resolve_labels(args, None)
+    labels = resolve_labels(args)
     rows = {Path(p).stem: stats.compute(load_jsonl(p, labels)) for p in args.files}
     declared = [lab for labs in labels.values() for lab in labs] if labels else None
     if args.json:
@@ -105,7 +105,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     from vnreport.data import conll, labelstudio
     from vnreport.data.io import load_jsonl, write_jsonl
 
-    labels = resolve_labels(args, None)
+    labels = resolve_labels(args)
     if args.data_cmd == "to-conll":
         with open(args.output, "w", encoding="utf-8") as f:
             st = conll.export_conll((d for p in args.files for d in load_jsonl(p, labels)), f,
@@ -182,7 +182,7 @@ def _cmd_markup_export(args: argparse.Namespace) -> int:
 def _cmd_markup_check(args: argparse.Namespace) -> int:
     from vnreport.data.markup import parse_markup
 
-    labels = resolve_labels(args, None)
+    labels = resolve_labels(args)
     for path in args.files:
         doc = parse_markup(Path(path).read_text(encoding="utf-8"), path, labels)
         counts: dict[str, int] = {}
@@ -199,7 +199,7 @@ def _cmd_markup_build(args: argparse.Namespace) -> int:
     from vnreport.data.io import write_jsonl
     from vnreport.data.markup import parse_markup
 
-    labels = resolve_labels(args, None)
+    labels = resolve_labels(args)
     docs = _unique([(p, [parse_markup(Path(p).read_text(encoding="utf-8"), p, labels)]) for p in args.files])
     write_jsonl(docs, args.output)
     print(f"wrote {len(docs)} documents to {args.output}")
@@ -212,7 +212,7 @@ def _cmd_markup_render(args: argparse.Namespace) -> int:
 
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for doc in load_jsonl(args.file, resolve_labels(args, None)):
+    for doc in load_jsonl(args.file, resolve_labels(args)):
         (out / f"{doc.id}.txt").write_text(to_markup(doc), encoding="utf-8")
     return 0
 

@@ -203,7 +203,7 @@ class _DocBuilder:
                         **{k: [Span(s.start, s.end, s.label, text[s.start:s.end]) for s in v] for k, v in self.spans.items()})
 
 
-def _token_text(raw: str, fmt: ConllFormat) -> str:
+def _token_text(raw: str) -> str:
     """NFC token with the syllable joiner `_` turned into spaces (a token of underscores stays)."""
     tok = unicodedata.normalize("NFC", raw.strip())
     if tok.strip("_"):
@@ -237,15 +237,13 @@ def read_conll(path: str | Path, labels: LabelSet | None = None, fmt: ConllForma
         return _DocBuilder(doc_id, line, fmt)
 
     try:
-        f = open(path, encoding="utf-8")
-        lines = list(f)
-        f.close()
+        lines = path.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError as e:
         raise DataError(path, None, f"not UTF-8 ({e.reason} at byte {e.start}); convert the file to UTF-8") from None
     except OSError as e:
         raise DataError(path, None, f"cannot read: {e.strerror}") from None
     for lineno, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
+        line = raw.rstrip("\r")
         first = line.split(None, 1)[0] if line.strip() else ""
         if line.startswith("# id ="):
             finish()
@@ -253,7 +251,7 @@ def read_conll(path: str | Path, labels: LabelSet | None = None, fmt: ConllForma
             continue
         if first == DOCSTART:
             finish()
-            pending = (f"{path.stem}-{len(docs) + (1 if cur else 0)}", lineno)
+            pending = (f"{path.stem}-{len(docs)}", lineno)
             continue
         if not line.strip() or first in ("<s>", "</s>"):
             if cur is not None:
@@ -264,7 +262,7 @@ def read_conll(path: str | Path, labels: LabelSet | None = None, fmt: ConllForma
         cols = line.split("\t") if "\t" in line else line.split()
         if len(cols) < fmt.tag_column:
             raise DataError(path, lineno, f"expected at least {fmt.tag_column} columns (tags in column {fmt.tag_column}), got {len(cols)}")
-        token = _token_text(cols[0], fmt)
+        token = _token_text(cols[0])
         if not token:
             raise DataError(path, lineno, "empty token (a line must start with the token)")
         if cur is None:

@@ -122,9 +122,10 @@ def parse_record(rec: Any, path: Path, lineno: int, labels: LabelSet | None = No
     if "id" not in rec:
         raise DataError(path, lineno, "missing field 'id'")
     doc_id = rec["id"]
-    if not isinstance(doc_id, str) or not doc_id:
-        raise DataError(path, lineno, f"field 'id' must be a non-empty string, not {type(doc_id).__name__}"
-                        if not isinstance(doc_id, str) else "field 'id' must be a non-empty string")
+    if not isinstance(doc_id, str):
+        raise DataError(path, lineno, f"field 'id' must be a non-empty string, not {type(doc_id).__name__}")
+    if not doc_id:
+        raise DataError(path, lineno, "field 'id' must be a non-empty string")
     if not isinstance(rec.get("meta", {}), dict):
         raise DataError(path, lineno, f"record {doc_id}: 'meta' must be an object, not {type(rec['meta']).__name__}")
     meta = dict(rec.get("meta") or {})
@@ -134,8 +135,8 @@ def parse_record(rec: Any, path: Path, lineno: int, labels: LabelSet | None = No
             raise DataError(path, lineno, f"record {doc_id}: 'text' must be a string")
     elif "text_ref" in rec:
         ref = rec["text_ref"]
-        if not isinstance(ref, dict) or "file" not in ref:
-            raise DataError(path, lineno, f"record {doc_id}: 'text_ref' needs a 'file'")
+        if not isinstance(ref, dict) or not isinstance(ref.get("file"), str) or not isinstance(ref.get("id", ""), str):
+            raise DataError(path, lineno, f"record {doc_id}: 'text_ref' needs a 'file' (and an 'id' within it), as strings")
         if "text_sha256" not in rec:
             raise DataError(path, lineno, f"record {doc_id}: a 'text_ref' needs 'text_sha256'")
         try:
