@@ -208,7 +208,7 @@ def test_custom_label_model_saves_loads_and_predicts_its_new_label(project_model
     assert doc.directives == [] and "officials" in doc.to_dict()
     report = evaluate(tagger, data)
     assert report.layers["entities"].strict["PROJECT"].support == 6 and report.layers["entities"].strict["PROJECT"].f1 >= 0.8
-    assert "PROJECT" in report.table()
+    assert "PROJECT" in report.table() and "directives: no labels" in report.table()
 
 
 def test_predict_cli_and_evaluate_cli_on_a_custom_label_model(project_model, tmp_path, capsys):

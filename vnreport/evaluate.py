@@ -52,6 +52,9 @@ class EvalReport:
     def table(self) -> str:
         lines = []
         for layer, rep in self.layers.items():
+            if list(rep.strict) == ["micro"]:  # a label set without this layer (e.g. no directives)
+                lines.append(f"\n{layer}: no labels")
+                continue
             lines.append(f"\n{layer}  ({self.documents} documents)")
             lines.append(f"{'label':8} {'strict P':>9} {'R':>6} {'F1':>6} {'partial P':>10} {'R':>6} {'F1':>6} {'support':>8}")
             for lab in rep.strict:
