@@ -12,7 +12,7 @@ from vnreport.data.conll import export_conll, read_conll
 from vnreport.data.io import DataError, load_jsonl
 from vnreport.data.labelstudio import from_tasks, import_file, labeling_config, to_tasks
 from vnreport.data.silver import label_document
-from vnreport.schema import Span
+from vnreport.schema import LAYERS, Span
 from vnreport.document import Document
 
 
@@ -40,10 +40,13 @@ def test_conll_import_of_two_column_file_and_bad_tags(tmp_path):
     doc = read_conll(p)[0]
     assert pairs(doc, "entities") == [("PER", "Lê Văn Bình")] and doc.directives == []
     p.write_text("Lê\tB-NAME\tO\n", encoding="utf-8")
+    assert read_conll(p)[0].entities[0].label == "NAME"  # no label set given: the file's own labels
     with pytest.raises(DataError, match=r"a.conll:1: bad entities tag 'B-NAME'"):
-        read_conll(p)
-    p.write_text("Lê B-PER\n", encoding="utf-8")
-    with pytest.raises(DataError, match="columns"):
+        read_conll(p, LAYERS)
+    p.write_text("Lê B-PER\n", encoding="utf-8")  # columns split on spaces when a line has no tab
+    assert pairs(read_conll(p)[0], "entities") == [("PER", "Lê")]
+    p.write_text("Lê\tB-PER\nBình\n", encoding="utf-8")
+    with pytest.raises(DataError, match="a.conll:2: expected at least 2 columns"):
         read_conll(p)
 
 
@@ -59,14 +62,14 @@ def test_labelstudio_round_trip_with_emoji_offsets(tmp_path):
 
 
 @pytest.mark.parametrize("task,needle", [
-    ({"id": 7, "data": {}}, "task 7: data.text is missing"),
+    ({"id": 7, "data": {}}, r"task 1 \(id 7\): data.text is missing"),
     ({"id": 8, "data": {"text": "abc"}, "annotations": [{"result": [{"type": "labels", "from_name": "people", "value": {"start": 0, "end": 1, "labels": ["PER"]}}]}]}, "unknown control"),
     ({"id": 9, "data": {"text": "abc"}, "annotations": [{"result": [{"type": "labels", "from_name": "entities", "value": {"start": 0, "end": 9, "labels": ["PER"]}}]}]}, "not valid"),
     ({"id": 10, "data": {"text": "abc"}, "annotations": [{"result": [{"type": "labels", "from_name": "entities", "value": {"start": 0, "end": 1, "labels": ["FOO"]}}]}]}, "unknown label"),
 ])
 def test_labelstudio_bad_tasks_are_named(task, needle):
     with pytest.raises(DataError, match=needle):
-        from_tasks([task], "ls.json")
+        from_tasks([task], "ls.json", LAYERS)
 
 
 def test_labelstudio_file_must_be_a_list(tmp_path):

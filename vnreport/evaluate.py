@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
-from vnreport.schema import LAYERS, Span
+from vnreport.schema import LAYERS, LabelSet, Span, labels_of_bio
 from vnreport.document import Document
 from vnreport.segment import syllables
 from vnreport.spans import char_bio
@@ -52,13 +52,17 @@ class EvalReport:
     def table(self) -> str:
         lines = []
         for layer, rep in self.layers.items():
+            if list(rep.strict) == ["micro"]:  # a label set without this layer (e.g. no directives)
+                lines.append(f"\n{layer}: no labels")
+                continue
             lines.append(f"\n{layer}  ({self.documents} documents)")
             lines.append(f"{'label':8} {'strict P':>9} {'R':>6} {'F1':>6} {'partial P':>10} {'R':>6} {'F1':>6} {'support':>8}")
             for lab in rep.strict:
                 s, p = rep.strict[lab], rep.partial[lab]
                 lines.append(f"{lab:8} {s.precision:9.3f} {s.recall:6.3f} {s.f1:6.3f} {p.precision:10.3f} {p.recall:6.3f} {p.f1:6.3f} {s.support:8d}")
-            if len(LAYERS[layer]) > 1:
-                labs = list(LAYERS[layer]) + [NONE]
+            declared = [lab for lab in rep.strict if lab != "micro"]
+            if len(declared) > 1:
+                labs = declared + [NONE]
                 lines.append("confusion (rows gold, columns predicted; — = no span)")
                 lines.append(" " * 8 + "".join(f"{c:>7}" for c in labs))
                 for g in labs:
@@ -126,13 +130,25 @@ def _confusion_and_errors(doc_id: str, layer: str, gold: list[Span], pred: list[
             errors.append({"id": doc_id, "layer": layer, "type": "spurious", "gold": None, "pred": p.to_dict()})
 
 
-def score(gold: Sequence[Document], pred: Sequence[Document]) -> EvalReport:
-    """Compare predicted documents with gold ones (same order, same texts)."""
+def _labels_to_score(declared: LabelSet | None, docs: Sequence[Document]) -> LabelSet:
+    """Per layer: the declared labels (default SPEC.md's), then any other label a document uses,
+    so that no span goes unscored."""
+    base = LAYERS if declared is None else declared
+    out = {}
+    for layer in LAYERS:
+        seen = dict.fromkeys(s.label for d in docs for s in d.layer(layer))
+        out[layer] = tuple(base.get(layer, ())) + tuple(lab for lab in seen if lab not in base.get(layer, ()))
+    return out
+
+
+def score(gold: Sequence[Document], pred: Sequence[Document], labels: LabelSet | None = None) -> EvalReport:
+    """Compare predicted documents with gold ones (same order, same texts), per declared label
+    (`labels`, default SPEC.md's; labels the documents use beyond it are scored too)."""
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold documents but {len(pred)} predictions")
     errors: list[dict[str, Any]] = []
     layers = {}
-    for layer, labels in LAYERS.items():
+    for layer, labels in _labels_to_score(labels, [*gold, *pred]).items():
         g_tags, p_tags, conf = [], [], {}
         for gd, pd in zip(gold, pred):
             units = [(s.start, s.end) for sent in syllables(gd.text) for s in sent]
@@ -155,11 +171,12 @@ def evaluate(tagger, data: str | Path | Sequence[Document], batch_size: int = 32
         from vnreport.loading import load
 
         tagger = load(tagger)
-    gold = load_jsonl(data) if isinstance(data, (str, Path)) else list(data)
+    labels = {layer: labels_of_bio(tags) for layer, tags in tagger.labels.items()}
+    gold = load_jsonl(data, labels) if isinstance(data, (str, Path)) else list(data)
     pred = tagger.predict([d.text for d in gold], batch_size=batch_size, progress=progress)
     for g, p in zip(gold, pred):
         p.id = g.id
-    return score(gold, pred)
+    return score(gold, pred, labels)
 
 
 def write_report(report: EvalReport, out_dir: str | Path) -> None:

@@ -10,11 +10,12 @@ import gzip
 import hashlib
 import json
 import unicodedata
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from vnreport.schema import LAYERS, Span
+from vnreport.schema import LAYERS, LabelSet, Span
 from vnreport.document import Document
 
 
@@ -46,12 +47,25 @@ def resolve_ref_path(ref_file: str, base: Path) -> Path:
 
 @lru_cache(maxsize=16)
 def _read_source(path: str) -> dict[str | None, str]:
-    """All texts of a source file: `{id: text}` for JSONL(.gz), `{None: text}` for plain text."""
-    if path.endswith(".jsonl") or path.endswith(".jsonl.gz"):
+    """All texts of a source file: `{id: text}` for JSONL(.gz), `{None: text}` for plain text.
+
+    A folder, a damaged gzip, bad JSON or a record without `id`/`text` raises ValueError."""
+    if Path(path).is_dir():
+        raise ValueError(f"{path} is a folder, not a corpus file")
+    try:
+        if not (path.endswith(".jsonl") or path.endswith(".jsonl.gz")):
+            return {None: Path(path).read_text(encoding="utf-8")}
         opener = gzip.open if path.endswith(".gz") else open
+        texts: dict[str | None, str] = {}
         with opener(path, "rt", encoding="utf-8") as f:
-            return {rec["id"]: rec["text"] for rec in map(json.loads, f)}
-    return {None: Path(path).read_text(encoding="utf-8")}
+            for n, line in enumerate(f, 1):
+                rec = json.loads(line)
+                if not (isinstance(rec, dict) and isinstance(rec.get("id"), str) and isinstance(rec.get("text"), str)):
+                    raise ValueError(f"line {n} is not a record with a string 'id' and 'text'")
+                texts[rec["id"]] = rec["text"]
+        return texts
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as e:
+        raise ValueError(f"cannot read {path}: {e}") from None
 
 
 def fetch_ref_text(ref: dict[str, Any], base: Path) -> str:
@@ -64,7 +78,7 @@ def fetch_ref_text(ref: dict[str, Any], base: Path) -> str:
     return unicodedata.normalize("NFC", texts[key])
 
 
-def _check_spans(text: str, spans: Any, layer: str, where: tuple[Path, int]) -> list[Span]:
+def _check_spans(text: str, spans: Any, layer: str, allowed: tuple[str, ...], where: tuple[Path, int]) -> list[Span]:
     path, lineno = where
     if not isinstance(spans, list):
         raise DataError(path, lineno, f"field '{layer}' must be a list")
@@ -77,10 +91,12 @@ def _check_spans(text: str, spans: Any, layer: str, where: tuple[Path, int]) -> 
             if key not in s:
                 raise DataError(path, lineno, f"{tag} lacks field '{key}'")
         start, end, label = s["start"], s["end"], s["label"]
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
             raise DataError(path, lineno, f"{tag} start/end must be integers")
-        if label not in LAYERS[layer]:
-            raise DataError(path, lineno, f"{tag} has unknown label {label!r} (layer {layer} allows {', '.join(LAYERS[layer])})")
+        if label not in allowed:
+            allows = ", ".join(allowed) or "no labels"
+            raise DataError(path, lineno, f"{tag} has unknown label {label!r} (layer {layer} allows {allows}; "
+                            "declare a label set with --labels or the training config's 'labels')")
         if not 0 <= start < end <= len(text):
             raise DataError(path, lineno, f"{tag} [{start}, {end}) {label} is out of range for a text of {len(text)} characters")
         piece = text[start:end]
@@ -96,13 +112,22 @@ def _check_spans(text: str, spans: Any, layer: str, where: tuple[Path, int]) -> 
     return out
 
 
-def parse_record(rec: Any, path: Path, lineno: int) -> Document:
-    """Validate one JSONL record and turn it into a Document (text joined from its reference if needed)."""
+def parse_record(rec: Any, path: Path, lineno: int, labels: LabelSet | None = None) -> Document:
+    """Validate one JSONL record and turn it into a Document (text joined from its reference if needed).
+
+    `labels`: the label set spans may use (default SPEC.md's)."""
+    labels = LAYERS if labels is None else labels
     if not isinstance(rec, dict):
         raise DataError(path, lineno, "a record must be a JSON object")
-    doc_id = rec.get("id")
-    if not isinstance(doc_id, str) or not doc_id:
+    if "id" not in rec:
         raise DataError(path, lineno, "missing field 'id'")
+    doc_id = rec["id"]
+    if not isinstance(doc_id, str):
+        raise DataError(path, lineno, f"field 'id' must be a non-empty string, not {type(doc_id).__name__}")
+    if not doc_id:
+        raise DataError(path, lineno, "field 'id' must be a non-empty string")
+    if not isinstance(rec.get("meta", {}), dict):
+        raise DataError(path, lineno, f"record {doc_id}: 'meta' must be an object, not {type(rec['meta']).__name__}")
     meta = dict(rec.get("meta") or {})
     if "text" in rec:
         text = rec["text"]
@@ -110,13 +135,13 @@ def parse_record(rec: Any, path: Path, lineno: int) -> Document:
             raise DataError(path, lineno, f"record {doc_id}: 'text' must be a string")
     elif "text_ref" in rec:
         ref = rec["text_ref"]
-        if not isinstance(ref, dict) or "file" not in ref:
-            raise DataError(path, lineno, f"record {doc_id}: 'text_ref' needs a 'file'")
+        if not isinstance(ref, dict) or not isinstance(ref.get("file"), str) or not isinstance(ref.get("id", ""), str):
+            raise DataError(path, lineno, f"record {doc_id}: 'text_ref' needs a 'file' (and an 'id' within it), as strings")
         if "text_sha256" not in rec:
             raise DataError(path, lineno, f"record {doc_id}: a 'text_ref' needs 'text_sha256'")
         try:
             text = fetch_ref_text(ref, path.parent)
-        except (FileNotFoundError, KeyError) as e:
+        except (FileNotFoundError, KeyError, ValueError) as e:
             raise DataError(path, lineno, f"record {doc_id}: text_ref cannot be resolved: {e}") from None
         if sha256(text) != rec["text_sha256"]:
             raise DataError(path, lineno, f"record {doc_id}: the text at {ref} does not match text_sha256 (the source changed)")
@@ -129,31 +154,88 @@ def parse_record(rec: Any, path: Path, lineno: int) -> Document:
     for layer in LAYERS:
         if layer not in rec:
             raise DataError(path, lineno, f"record {doc_id}: missing field '{layer}'")
-        layers[layer] = _check_spans(text, rec[layer], layer, (path, lineno))
+        layers[layer] = _check_spans(text, rec[layer], layer, tuple(labels.get(layer, ())), (path, lineno))
     return Document(text=text, id=doc_id, meta=meta, **layers)
 
 
-def read_documents(path: str | Path) -> Iterator[Document]:
-    """Yield validated documents from a JSONL file; the first bad line raises DataError."""
+def iter_documents(path: str | Path, labels: LabelSet | None = None) -> Iterator[tuple[int, Document]]:
+    """(line, document) for each record of a JSONL file; the first bad line raises DataError."""
     path = Path(path)
     seen: dict[str, int] = {}
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise DataError(path, None, f"cannot read: {e.strerror}") from None
+    with f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise DataError(path, lineno, f"not UTF-8 (byte 0x{raw[e.start]:02x} at byte {e.start + 1}); "
+                                "convert the file to UTF-8") from None
             if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
                 raise DataError(path, lineno, f"not valid JSON ({e.msg} at column {e.colno})") from None
-            doc = parse_record(rec, path, lineno)
+            doc = parse_record(rec, path, lineno, labels)
             if doc.id in seen:
                 raise DataError(path, lineno, f"duplicate id {doc.id!r} (first on line {seen[doc.id]})")
             seen[doc.id] = lineno
-            yield doc
+            yield lineno, doc
 
 
-def load_jsonl(path: str | Path) -> list[Document]:
-    return list(read_documents(path))
+def read_documents(path: str | Path, labels: LabelSet | None = None) -> Iterator[Document]:
+    """Yield validated documents from a JSONL file (spans checked against `labels`, default SPEC.md's)."""
+    return (doc for _, doc in iter_documents(path, labels))
+
+
+def load_jsonl(path: str | Path, labels: LabelSet | None = None) -> list[Document]:
+    return list(read_documents(path, labels))
+
+
+def check_document(doc: Document, path: str | Path, line: int | None, labels: LabelSet | None = None) -> Document:
+    """Validate a document a converter built, exactly as its JSONL line will be read back;
+    an error names the source file and the line (or task) it came from."""
+    try:
+        checked = parse_record(to_record(doc, inline_text=True), Path(path), line or 0, labels)
+    except DataError as e:
+        raise DataError(path, line, e.reason) from None
+    checked.meta = dict(doc.meta)  # keeps a `text_ref`, which the inline record left out
+    return checked
+
+
+def labels_used(docs: Iterable[Document]) -> LabelSet:
+    """The labels documents use, per layer, in order of first use (an importer's label set
+    when none is declared)."""
+    seen: dict[str, dict[str, None]] = {layer: {} for layer in LAYERS}
+    for d in docs:
+        for layer in LAYERS:
+            seen[layer].update((s.label, None) for s in d.layer(layer))
+    return {layer: tuple(v) for layer, v in seen.items()}
+
+
+def find_leaks(files: dict[str, list[tuple[int, Document]]]) -> list[str]:
+    """Documents found in two files, by id or by text (SHA-256): a train/dev leak. One line each."""
+    by_id: dict[str, tuple[str, int]] = {}
+    by_text: dict[str, tuple[str, int, str]] = {}
+    problems = []
+    for path, docs in files.items():
+        ids, texts = {}, {}
+        for line, doc in docs:
+            if doc.id in by_id:
+                other = by_id[doc.id]
+                problems.append(f"{path}:{line}: id {doc.id!r} is also in {other[0]}:{other[1]}")
+            h = sha256(doc.text)
+            if h in by_text and doc.text.strip():
+                o = by_text[h]
+                problems.append(f"{path}:{line}: the text of {doc.id!r} is also in {o[0]}:{o[1]} ({o[2]!r})")
+            ids.setdefault(doc.id, (path, line))
+            texts.setdefault(h, (path, line, doc.id))
+        by_id |= {k: v for k, v in ids.items() if k not in by_id}
+        by_text |= {k: v for k, v in texts.items() if k not in by_text}
+    return problems
 
 
 def to_record(doc: Document, inline_text: bool | None = None) -> dict[str, Any]:

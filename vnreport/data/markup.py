@@ -14,12 +14,16 @@ import re
 import unicodedata
 from pathlib import Path
 
-from vnreport.data.io import DataError, fetch_ref_text
-from vnreport.schema import LAYERS, Span
+from vnreport.data.io import DataError, check_document, fetch_ref_text
+from vnreport.schema import LAYERS, LabelSet, Span
 from vnreport.document import Document
 
-_LABEL_LAYER = {lab: layer for layer, labels in LAYERS.items() for lab in labels}
-TAG_RE = re.compile(r"<(/?)(" + "|".join(_LABEL_LAYER) + r")>")
+
+def _tags(labels: LabelSet) -> tuple[dict[str, str], re.Pattern | None]:
+    """Label → layer, and the pattern of the tags of a label set (only its labels are tags)."""
+    layer_of = {lab: layer for layer, labs in labels.items() for lab in labs}
+    names = "|".join(sorted(map(re.escape, layer_of), key=len, reverse=True))
+    return layer_of, re.compile(r"<(/?)(" + names + r")>") if names else None
 
 
 def parse_ref(ref: str) -> dict[str, str]:
@@ -33,9 +37,12 @@ def _line_col(body: str, pos: int, first_line: int) -> tuple[int, int]:
     return first_line + line, col + 1
 
 
-def parse_markup(source: str, path: str | Path = "<markup>") -> Document:
-    """Turn a markup file's content into a Document; raise DataError naming line and column."""
+def parse_markup(source: str, path: str | Path = "<markup>", labels: LabelSet | None = None) -> Document:
+    """Turn a markup file's content into a Document; raise DataError naming line and column.
+
+    Tags are the labels of `labels` (default SPEC.md's); other `<...>` text stays text."""
     path = Path(path)
+    layer_of, tag_re = _tags(labels or LAYERS)
     lines = source.split("\n")
     header: dict[str, str] = {}
     n = 0
@@ -51,13 +58,13 @@ def parse_markup(source: str, path: str | Path = "<markup>") -> Document:
     spans: dict[str, list[Span]] = {layer: [] for layer in LAYERS}
     out_len = 0
     pos = 0
-    for m in TAG_RE.finditer(body):
+    for m in tag_re.finditer(body) if tag_re else ():
         chunk = body[pos:m.start()]
         text_parts.append(chunk)
         out_len += len(chunk)
         pos = m.end()
         closing, label = m.group(1) == "/", m.group(2)
-        layer = _LABEL_LAYER[label]
+        layer = layer_of[label]
         line, col = _line_col(body, m.start(), n + 1)
         if not closing:
             if layer in open_tags:
@@ -74,12 +81,17 @@ def parse_markup(source: str, path: str | Path = "<markup>") -> Document:
         line, col = _line_col(body, bpos, n + 1)
         raise DataError(path, line, f"column {col}: <{label}> is never closed")
     text = "".join(text_parts)
-    meta = json.loads(header["meta"]) if "meta" in header else {}
+    try:
+        meta = json.loads(header["meta"]) if "meta" in header else {}
+    except json.JSONDecodeError as e:
+        raise DataError(path, 1, f"header 'meta' is not valid JSON ({e.msg})") from None
+    if not isinstance(meta, dict):
+        raise DataError(path, 1, "header 'meta' must be a JSON object")
     if "ref" in header:
         ref = parse_ref(header["ref"])
         try:
             source_text = fetch_ref_text(ref, path.parent)
-        except (FileNotFoundError, KeyError) as e:
+        except (FileNotFoundError, KeyError, ValueError) as e:
             raise DataError(path, 1, f"ref cannot be resolved: {e}") from None
         if text.endswith("\n") and not source_text.endswith("\n"):
             text = text[:-1]
@@ -104,7 +116,7 @@ def parse_markup(source: str, path: str | Path = "<markup>") -> Document:
                 raise DataError(path, line, f"<{s.label}>{piece}</{s.label}> is empty or begins/ends with whitespace")
             checked.append(Span(s.start, s.end, s.label, piece))
         layers[layer] = checked
-    return Document(text=text, id=header["id"], meta=meta, **layers)
+    return check_document(Document(text=text, id=header["id"], meta=meta, **layers), path, 1, labels)
 
 
 def to_markup(doc: Document) -> str:

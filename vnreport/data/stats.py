@@ -25,8 +25,11 @@ class Stats:
         for layer in LAYERS:
             self.spans.update(s.label for s in doc.layer(layer))
 
-    def row(self) -> dict[str, int]:
-        labels = [lab for labs in LAYERS.values() for lab in labs]
+    def row(self, labels: list[str] | None = None) -> dict[str, int]:
+        """Counts per label: `labels`, else SPEC.md's followed by any other label the data uses."""
+        if labels is None:
+            labels = [lab for labs in LAYERS.values() for lab in labs]
+            labels += sorted(set(self.spans) - set(labels))
         return {"documents": self.documents, "sentences": self.sentences, **{lab: self.spans[lab] for lab in labels}}
 
 
@@ -37,10 +40,11 @@ def compute(docs) -> Stats:
     return st
 
 
-def markdown_table(rows: dict[str, Stats]) -> str:
-    """A Markdown table, one row per split or file."""
-    cols = list(next(iter(rows.values())).row()) if rows else []
+def markdown_table(rows: dict[str, Stats], labels: list[str] | None = None) -> str:
+    """A Markdown table, one row per split or file; columns for `labels` (default: all used)."""
+    labels = labels or list(dict.fromkeys(lab for st in rows.values() for lab in list(st.row())[2:]))
+    cols = ["documents", "sentences", *labels] if rows else []
     out = ["| split | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for name, st in rows.items():
-        out.append(f"| {name} | " + " | ".join(str(v) for v in st.row().values()) + " |")
+        out.append(f"| {name} | " + " | ".join(str(v) for v in st.row(labels).values()) + " |")
     return "\n".join(out)

@@ -80,13 +80,18 @@ def _opens_group(part: str) -> bool:
     return cleaned is not None and _ADDRESSEE_HEAD.match(cleaned[0]) is not None
 
 
+def _dir_spans(doc: SpanSource) -> list[Span]:
+    """The DIR spans in text order; a model trained on other directive labels gets no records from them."""
+    return sorted((s for s in doc.directives if s.label == "DIR"), key=lambda s: s.start)
+
+
 class _Finder:
     """Shared state of one document: sentences, entity spans outside directives, and officials."""
 
     def __init__(self, doc: SpanSource, officials: list[Official]):
         self.text = doc.text
         self.sents = Sentences(doc.text)
-        dirs = sorted(doc.directives, key=lambda d: d.start)
+        dirs = _dir_spans(doc)
         dir_starts = [d.start for d in dirs]
 
         def inside_directive(s: Span) -> bool:
@@ -217,7 +222,7 @@ def build_directives(doc: SpanSource, officials: list[Official]) -> list[Directi
     f = _Finder(doc, officials)
     records: list[DirectiveRecord] = []
     prev: DirectiveRecord | None = None
-    for d in sorted(doc.directives, key=lambda s: s.start):
+    for d in _dir_spans(doc):
         n = f.sents.index(d.start)
         same_sentence = prev is not None and f.sents.index(prev.end - 1) == n
         gap_start = prev.end if same_sentence else f.sents.bounds(n)[0]

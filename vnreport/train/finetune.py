@@ -18,13 +18,15 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from vnreport.data.io import load_jsonl
+from vnreport.data.formats import read_labeled
 from vnreport.evaluate import score
 from vnreport.model import TaggerModel
 from vnreport.pipeline import META_FILE, Tagger
-from vnreport.schema import DIRECTIVE_LABELS, ENTITY_LABELS, bio_labels
+from vnreport.schema import bio_labels
 from vnreport.segment import get_segmenter
+from vnreport.train.config import config_labels
 from vnreport.train.features import build_features
+from vnreport.train.heads import build_model, resolve_source
 
 
 def _seed(seed: int) -> None:
@@ -34,21 +36,22 @@ def _seed(seed: int) -> None:
 
 
 def init_tagger(cfg: dict[str, Any], device: torch.device, texts: list[str] | None = None) -> Tagger:
-    """A tagger with new heads over an encoder that is either loaded (`model.init_from`: hub id or
-    directory) or built from scratch (`model.new`: sizes, with a BPE vocabulary learned from `texts`)."""
+    """A tagger with heads for the config's label set over an encoder that is either loaded
+    (`model.init_from`: a saved tagger, `vnreport:default`, an encoder directory or hub id; see
+    vnreport/train/heads.py for which head rows are kept) or built from scratch (`model.new`:
+    sizes, with a BPE vocabulary learned from `texts`)."""
     from transformers import AutoTokenizer, PhobertTokenizer, RobertaConfig
 
     mcfg = cfg["model"]
     segmenter = get_segmenter(cfg.get("segmenter", "pyvi"))
-    labels = cfg.get("labels", {})
-    heads = {"entity_labels": bio_labels(labels.get("entities", ENTITY_LABELS)),
-             "directive_labels": bio_labels(labels.get("directives", DIRECTIVE_LABELS))}
+    labels = config_labels(cfg)
+    heads = {"entity_labels": bio_labels(labels["entities"]), "directive_labels": bio_labels(labels["directives"])}
+    meta: dict[str, Any] = {"max_length": cfg.get("max_length", 256), "stride": cfg.get("stride", 64)}
     if "init_from" in mcfg:
-        src = mcfg["init_from"]
-        conf = RobertaConfig.from_pretrained(src)
-        for key, value in heads.items():
-            setattr(conf, key, value)
-        model = TaggerModel.from_pretrained(src, config=conf, dtype=torch.float32)
+        src = resolve_source(mcfg["init_from"])
+        model, init = build_model(src, labels, mcfg.get("heads", "keep"))
+        print(f"heads over {src}: {init.describe()}")
+        meta["heads"] = {"from": str(mcfg["init_from"]), "kept": init.kept, "new": init.new}
         tokenizer = AutoTokenizer.from_pretrained(src, use_fast=False)
     else:
         from vnreport.bpe import learn_bpe
@@ -60,7 +63,6 @@ def init_tagger(cfg: dict[str, Any], device: torch.device, texts: list[str] | No
         conf = RobertaConfig(vocab_size=len(tokenizer), max_position_embeddings=258, type_vocab_size=1,
                              pad_token_id=tokenizer.pad_token_id, bos_token_id=0, eos_token_id=2, **new, **heads)
         model = TaggerModel(conf)
-    meta = {"max_length": cfg.get("max_length", 256), "stride": cfg.get("stride", 64)}
     return Tagger(model, tokenizer, segmenter, meta, device=device, dtype=None)
 
 
@@ -87,10 +89,11 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
     device = torch.device(t.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
     out = Path(cfg["output_dir"])
     out.mkdir(parents=True, exist_ok=True)
-    train_docs = [d for path in _as_list(cfg["data"]["train"]) for d in load_jsonl(path)]
-    dev_docs = [d for path in _as_list(cfg["data"]["dev"]) for d in load_jsonl(path)]
+    labels, conll = config_labels(cfg), cfg["data"].get("conll")
+    train_docs = [d for path in _as_list(cfg["data"]["train"]) for d in read_labeled(path, labels, conll)]
+    dev_docs = [d for path in _as_list(cfg["data"]["dev"]) for d in read_labeled(path, labels, conll)]
     if cfg["data"].get("silver"):  # rule-made data, added to training only (never to dev)
-        silver = [d for path in _as_list(cfg["data"]["silver"]) for d in load_jsonl(path)
+        silver = [d for path in _as_list(cfg["data"]["silver"]) for d in read_labeled(path, labels)
                   if len(d.entities) + len(d.directives) >= int(cfg["data"].get("silver_min_spans", 5))]
         train_docs += silver[: int(cfg["data"].get("silver_max_docs", len(silver)))]
     tagger = init_tagger(cfg, device, [d.text for d in train_docs])
@@ -131,7 +134,7 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
         model.eval()
         tagger.dtype = torch.bfloat16 if use_bf16 else None
         preds = tagger.predict([d.text for d in dev_docs], batch_size=64)
-        report = score(dev_docs, preds)
+        report = score(dev_docs, preds, labels)
         ent, dirs = report.layers["entities"], report.layers["directives"]
         rec = {"epoch": epoch + 1, "train_loss": total / max(steps_per_epoch, 1), "dev_entities_f1": ent.strict["micro"].f1,
                "dev_directives_f1": dirs.strict["micro"].f1, "dev_directives_partial_f1": dirs.partial["micro"].f1,
@@ -159,7 +162,7 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
 def _pretraining_facts(mcfg: dict[str, Any]) -> dict[str, Any]:
     """Where the encoder came from: its MLM history (an encoder from training/pretrain.py), or
     the earlier tagger's own record when fine-tuning continues from a saved tagger."""
-    src = Path(str(mcfg.get("init_from", "")))
+    src = Path(resolve_source(mcfg.get("init_from", "")))
     if (src / "pretrain_history.json").is_file():
         last = json.loads((src / "pretrain_history.json").read_text(encoding="utf-8"))[-1]
         return {"pretraining": {"encoder": str(src), "final": last}}
