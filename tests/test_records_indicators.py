@@ -64,6 +64,13 @@ def test_a_missing_ind_is_read_from_the_head_before_the_figure():
     assert doc.text[rec.start:rec.end] == rec.name
 
 
+def test_a_figure_written_right_before_a_name_is_its_own():
+    doc = doc_of("Tỉnh có <VALUE>200km</VALUE> <IND>chiều dài đường biển</IND>; "
+                 "<VALUE>63.000km2</VALUE> <IND>diện tích mặt nước biển</IND>.")
+    coast, sea = doc.indicators
+    assert (coast.value, coast.unit) == (200, "km") and (sea.value, sea.unit) == (63000, "km2")
+
+
 def test_rate_bases_and_periods():
     doc = doc_of("<IND>Tỷ lệ hộ nghèo</IND> giảm từ <RATE>49,12%</RATE> xuống còn <RATE>41,35%</RATE>; "
                  "<IND>giá trị giải ngân</IND> đến <DATE>31/7/2023</DATE> đạt <RATE>23,4%</RATE> kế hoạch vốn; "

@@ -161,17 +161,24 @@ def _names(text: str, inds: list[Span]) -> list[_Name]:
 
 
 def _attach(text: str, names: list[_Name], figures: list[Span], sent_end: int) -> list[list[Span]]:
-    """The figures of each name: its clause's, shared by coordinated names, or (first name) one just before it."""
+    """The figures of each name: its clause's, else one written right before it ("200km chiều dài đường biển"),
+    else those of the coordinated name after it, else (first name) the last one before it."""
+    lead = {j: f for j, nm in enumerate(names) for f in figures
+            if f.label != "DATE" and f.end <= nm.where.start and not text[f.end:nm.where.start].strip()}
+    reserved = set(lead.values())
     own: list[list[Span]] = []
     for j, nm in enumerate(names):
         stop = names[j + 1].where.start if j + 1 < len(names) else sent_end
-        own.append(_clause_figures(text, nm.where, [f for f in figures if nm.where.end <= f.start < stop]))
+        own.append(_clause_figures(text, nm.where, [f for f in figures
+                                                    if nm.where.end <= f.start < stop and f not in reserved]))
     used_all: list[list[Span]] = []
     for j, nm in enumerate(names):
         used = own[j]
         if not any(f.label != "DATE" for f in used):
             nxt = names[j + 1].where if j + 1 < len(names) else None
-            if nxt is not None and _ALSO.fullmatch(text[nm.where.end:nxt.start]):
+            if j in lead:
+                used = [lead[j]] + used
+            elif nxt is not None and _ALSO.fullmatch(text[nm.where.end:nxt.start]):
                 used = used + own[j + 1]  # coordinated names share the figures that follow
             elif j == 0:
                 before = [f for f in figures if f.end <= nm.where.start and f.label != "DATE"]
