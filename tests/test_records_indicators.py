@@ -41,6 +41,9 @@ def test_one_word_too_short_at_the_end_keeps_its_figure():
     short, spend = doc.indicators
     assert (short.name, short.value, short.unit) == ("Tỷ lệ huy động trẻ 5 tuổi", 99.2, "%")
     assert (spend.name, spend.value) == ("tổng chi", 80_000_000_000)
+    cut = doc_of("<IND>giá trị giải ngân vốn các</IND> Chương trình MTQG đến <DATE>31/7/2023</DATE> mới được "
+                 "<VALUE>98.612 triệu đồng</VALUE>.").indicators[0]
+    assert (cut.name, cut.value, cut.period.text) == ("giá trị giải ngân vốn các Chương trình MTQG", 98_612_000_000, "31/7/2023")
 
 
 def test_a_swallowed_period_becomes_the_period():

@@ -31,6 +31,10 @@ _DATE_TAIL = re.compile(
     r"[ \t]+(?:(?:trong|của|cả|đến|tính đến|đến hết)[ \t]+)?"
     r"(?:năm[ \t]+\d{4}|năm nay|tháng[ \t]+\d{1,2}(?:/\d{4})?|quý[ \t]+(?:[IV]+|\d)(?:/\d{4})?|"
     r"\d+[ \t]+tháng(?:[ \t]+đầu năm)?(?:[ \t]+(?:năm[ \t]+)?\d{4})?)$", re.I)
+# a name cut after "các"/"những" ("giá trị giải ngân vốn các | Chương trình MTQG đến 31/7") runs on to its figure words
+_CUT_AFTER = re.compile(r"(?<!\w)(?:các|những)$", re.I)
+_REST_OF_NAME = re.compile(
+    rf"(?:[ \t]+(?!(?:{FIGURE_LEAD})(?!\w))[^\W\d_][\w-]*){{1,4}}?(?=[ \t]+(?:{FIGURE_LEAD})(?!\w)|[ \t]*[,;.(\n])", re.I)
 _LEAD_HEAD = re.compile(r"^(?:và|còn|riêng|trong đó,?|đồng thời|nâng)[ \t]+", re.I)
 _JOIN = re.compile(r"[ \t]+(?:cho|của)[ \t]+", re.I)  # "Tỷ lệ tiêm phòng vắc-xin | cho | đàn gia súc"
 # a name read from the text never ends on these words, nor is it a head that needs more words ("tổng số 320 hộ")
@@ -46,8 +50,8 @@ def _span(text: str, start: int, end: int) -> Span:
 
 
 def repair(text: str, ind: Span) -> tuple[Span, Span | None]:
-    """`ind` without the figure words, conjunction or period it swallowed, and with a head word
-    ("Tổng", "tỷ lệ") it left out just before it; also the swallowed period as a DATE span."""
+    """`ind` without the figure words, conjunction or period it swallowed, with a head word ("Tổng",
+    "tỷ lệ") it left out just before it and the words it lost after "các"; also the swallowed period."""
     start, end = ind.start, ind.end
     period = None
     while True:
@@ -59,6 +63,9 @@ def repair(text: str, ind: Span) -> tuple[Span, Span | None]:
             at = start + tail.start() + len(tail.group()) - len(tail.group().lstrip())
             period = Span(at, start + tail.end(), "DATE", text[at:start + tail.end()])
         end = start + tail.start()
+    rest = _REST_OF_NAME.match(text, end) if _CUT_AFTER.search(text, start, end) else None
+    if rest is not None:
+        end = rest.end()
     lead = _LEAD_HEAD.match(text[start:end])
     if lead and lead.end() < end - start:
         start += lead.end()
