@@ -39,6 +39,8 @@ def test_numbers_that_break_the_convention_are_refused(text):
     ("5.800tỷđồng", 5_800_000_000_000, "đồng"),
     ("63,2 triệuđồng/người/năm", 63_200_000, "đồng/người/năm"),
     ("100km", 100, "km"),
+    ("63.000km2", 63000, "km2"),  # a digit glued to a unit's letters is part of the unit
+    ("1.200 m3/ngày", 1200, "m3/ngày"),
     ("45,76%", 45.76, "%"),
     ("70,98 %", 70.98, "%"),
     ("5 ngành", 5, "ngành"),  # "ngàn" is a scale word, "ngành" is not

@@ -42,6 +42,7 @@ def test_csv_one_row_per_record_with_file_name(seeds, tmp_path):
     revenue = [r for r in indicators if r["name"] == "Thu ngân sách nhà nước"][0]
     assert (revenue["value"], revenue["unit"], revenue["value_text"]) == ("139396000000", "đồng", "139.396 triệu đồng")
     assert revenue["rates"] == "45,76% (plan)"
+    assert revenue["period"] == "năm 2023" and list(revenue)[-1] == "period"  # a new column, after the old ones
     district = [r for r in indicators if r["name"] == "thu ngân sách huyện"][0]
     assert district["denominator"] == "133761000000"
     text = seeds[1].text

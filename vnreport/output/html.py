@@ -101,7 +101,7 @@ def render_html(docs: Sequence[Document], names: Sequence[str], title: str = "vn
     sections = []
     for n, (name, doc) in enumerate(zip(names, docs)):
         tables = (_table("Officials", ROWS["officials"](name, doc), ["name", "titles", "organization", "mentions"], n)
-                  + _table("Indicators", ROWS["indicators"](name, doc), ["name", "value", "unit", "rates", "dates"], n)
+                  + _table("Indicators", ROWS["indicators"](name, doc), ["name", "value", "unit", "rates", "dates", "period"], n)
                   + _table("Directives", ROWS["directives"](name, doc), ["issuer", "addressee", "text"], n))
         sections.append(f'<h2>{escape(name)}</h2><div class="report"><div class="text">{render_text(doc, n)}</div>'
                         f'<div class="tables">{tables}</div></div>')

@@ -11,7 +11,7 @@ TABLES = ("officials", "indicators", "directives")
 COLUMNS: dict[str, list[str]] = {
     "officials": ["file", "name", "titles", "titles_normalized", "organization", "mentions", "offsets"],
     "indicators": ["file", "name", "start", "end", "value", "unit", "denominator", "range", "value_text", "parsed", "rates",
-                   "dates", "offsets"],
+                   "dates", "offsets", "period"],
     "directives": ["file", "start", "end", "issuer", "issuer_offsets", "addressee", "addressee_offsets", "text"],
 }
 
@@ -37,10 +37,12 @@ def indicator_rows(name: str, doc: Document) -> list[dict[str, object]]:
             "denominator": "" if main is None or main.quantity.denominator is None else main.quantity.denominator,
             "range": f"{main.quantity.low}-{main.quantity.high}" if main and main.quantity.low is not None else "",
             "value_text": main.quantity.text if main else "", "parsed": main.quantity.parsed if main else "",
-            "rates": " | ".join(f"{f.span.text} ({f.base}{', ' + f.direction if f.direction else ''})" for f in r.rates),
+            "rates": " | ".join(f.span.text + (f" ({', '.join(filter(None, (f.base, f.direction)))})" if f.base or f.direction else "")
+                                for f in r.rates),
             "dates": " | ".join(d.text for d in r.dates),
             "offsets": _offsets([(r.start, r.end)] + [(f.span.start, f.span.end) for f in r.values + r.rates]
                                 + [(d.start, d.end) for d in r.dates]),
+            "period": r.period.text if r.period else "",
         })
     return rows
 

@@ -84,7 +84,7 @@ def parse_quantity(text: str) -> Quantity:
     unit = m["unit"].strip() or None
     a, a_scaled = _amount(m["a"])
     b, b_scaled = _amount(m["b"]) if m["b"] else (None, False)
-    if a is None or (m["b"] and b is None) or (unit and re.search(r"\d", unit)):
+    if a is None or (m["b"] and b is None) or (unit and re.search(r"(?<![^\W\d_])\d", unit)):  # "km2" is a unit
         return Quantity(text, None, unit, False)
     if b is not None and b_scaled and not a_scaled:
         # "46.124/133.761 triệu đồng": the scale written once applies to both numbers

@@ -65,10 +65,20 @@ class Title:
     organization: str | None
     start: int
     end: int
+    variants: list[str] = field(default_factory=list)  # the other ways the text writes it ("Bộ trưởng")
+
+    @property
+    def forms(self) -> list[str]:
+        """Every way the text writes this title: the fullest first, then shorter forms and other spellings."""
+        return [self.text, *self.variants]
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "normalized": self.normalized, "organization": self.organization,
-                "start": self.start, "end": self.end}
+                "start": self.start, "end": self.end, "variants": self.variants}
+
+    def add_form(self, text: str) -> None:
+        if all(" ".join(text.casefold().split()) != " ".join(f.casefold().split()) for f in self.forms):
+            self.variants.append(text)
 
 
 @dataclass
@@ -91,14 +101,19 @@ class Official:
         return self.name or self.titles[0].text
 
     def add_title(self, span: Span, org: Span | None) -> None:
-        """Add a title unless known; a fuller form ("Chủ tịch UBND huyện Kỳ Anh") replaces a shorter one."""
+        """Add a title; a fuller form ("Chủ tịch UBND huyện Kỳ Anh") takes the place of a shorter one, which,
+        like any other way of writing a known title, is kept among its variants."""
         k = key(span.text)
-        if any(_extends(key(t.text), k) for t in self.titles):
+        known = next((t for t in self.titles if _extends(key(t.text), k)), None)
+        if known is not None:
+            known.add_form(span.text)
             return
         organization = org.text if org is not None else title_organization(span.text)
         new = Title(span.text, expand(span.text), organization, span.start, span.end)
         shorter = [i for i, t in enumerate(self.titles) if _extends(k, key(t.text))]
         if shorter:
+            for form in self.titles[shorter[0]].forms:
+                new.add_form(form)
             self.titles[shorter[0]] = new
         else:
             self.titles.append(new)
@@ -115,10 +130,17 @@ def _owner_of_titles(text: str, seq: list[Span]) -> dict[int, int]:
     def chained(a: Span, b: Span) -> bool:
         return _CHAIN_GAP.fullmatch(text[a.end:b.start]) is not None
 
+    def ends_chain_after_name(k: int) -> bool:
+        """Whether title k closes the chain of a name before it ("A – T1 – T2, đồng chí B": T2 is A's)."""
+        while k > 0 and seq[k - 1].label == "TITLE" and chained(seq[k - 1], seq[k]):
+            k -= 1
+        return k > 0 and seq[k - 1].label == "PER" and chained(seq[k - 1], seq[k])
+
     for i, s in enumerate(seq):  # titles written before the name: "PBT Huyện ủy, Chủ tịch UBND huyện X"
         if s.label != "PER" or i == 0 or seq[i - 1].label != "TITLE":
             continue
-        if not _BEFORE_NAME_GAP.fullmatch(text[seq[i - 1].end:s.start]):
+        gap = text[seq[i - 1].end:s.start]
+        if not _BEFORE_NAME_GAP.fullmatch(gap) or (gap.strip() and ends_chain_after_name(i - 1)):
             continue
         k = i - 1
         owner[k] = i
@@ -179,9 +201,10 @@ def build_officials(doc: SpanSource) -> list[Official]:
     for k, s in enumerate(seq):  # a title alone ("đồng chí Chủ tịch UBND tỉnh") refers back to its holder
         if s.label != "TITLE" or k in owner:
             continue
-        holders = [p for p in people if any(_extends(key(t.text), key(s.text)) for t in p.titles)]
-        if len(holders) == 1:
-            holders[0].mentions.append(s)
+        held = [(p, t) for p in people for t in p.titles if _extends(key(t.text), key(s.text))]
+        if len({id(p) for p, _ in held}) == 1:
+            held[0][0].mentions.append(s)
+            held[0][1].add_form(s.text)  # "theo Giám đốc Sở Y tế": the short form of her title
             continue
         rec = unnamed.setdefault(key(s.text), Official(None))
         rec.add_title(s, adjacent_org(s))
