@@ -29,7 +29,7 @@ def chromedriver() -> str | None:
 
 
 @contextmanager
-def browser(width: int = 1280, height: int = 1000):
+def browser(width: int = 1280, height: int = 1300):
     """A headless Chromium under selenium, with a fresh profile."""
     import os
 

@@ -80,6 +80,8 @@ BAD = [  # (what, request kwargs, status, words the one-line message must contai
     ("id not a string", {"json": {"texts": ["a"], "ids": [1]}}, 422, "ids[0]"),
     ("unpaired surrogate", {"content": b'{"texts": ["ok", "a\\ud800b"]}', "headers": {"Content-Type": "application/json"}},
      422, "texts[1]: character 1 is an unpaired surrogate"),
+    ("unpaired surrogate in an id", {"content": b'{"texts": ["ok"], "ids": ["\\udc00"]}',
+                                     "headers": {"Content-Type": "application/json"}}, 422, "ids[0]: character 0"),
     ("too many texts", {"json": {"texts": ["a"] * 4}}, 413, "4 texts in one request; the limit is 3"),
     ("a text too long", {"json": {"texts": ["a", "x" * 501]}}, 413, "texts[1] has 501 characters; the limit is 500"),
     ("body too large", {"json": {"texts": ["a" * 450] * 3, "ids": ["y" * 1000] * 3}}, 413, "larger than the limit of 4000 bytes"),

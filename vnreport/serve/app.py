@@ -97,7 +97,7 @@ def describe_invalid(errors: list[dict[str, Any]]) -> tuple[int, str]:
 
     An unknown field comes first: `{"text": ...}` is a typo of `texts`, not two problems."""
     first = sorted(errors, key=lambda e: e["type"] != "extra_forbidden")[0]
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     if first["type"] == "json_invalid":
         return 400, f"the body is not valid JSON ({first.get('ctx', {}).get('error', first['msg'])}); send {SHAPE}"
     if len(first["loc"]) <= 1:
@@ -116,10 +116,12 @@ def check_limits(req: PredictRequest, cfg: ServeConfig) -> None:
     for i, text in enumerate(req.texts):
         if len(text) > cfg.max_chars:
             raise ApiError(413, f"texts[{i}] has {len(text)} characters; the limit is {cfg.max_chars} (--max-chars): split the text")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as e:
-            raise ApiError(422, f"texts[{i}]: character {e.start} is an unpaired surrogate, not Unicode text") from None
+    for field_name, strings in (("texts", req.texts), ("ids", req.ids or [])):
+        for i, text in enumerate(strings):
+            try:
+                text.encode("utf-8")  # JSON may escape half a surrogate pair; the answer could not be encoded
+            except UnicodeEncodeError as e:
+                raise ApiError(422, f"{field_name}[{i}]: character {e.start} is an unpaired surrogate, not Unicode text") from None
 
 
 def answer(docs: list, req: PredictRequest) -> dict[str, Any]:
