@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for server in modes.values():
             server.start()
-            run_load(server.url, texts, 2, 2 * len(texts) if args.docs == "reports" else 8)  # warm-up
+            run_load(server.url, texts, 2, len(texts) if args.docs == "reports" else 8)  # warm-up: each report once, or 8 paragraphs
         best: dict[tuple[str, int], tuple[float, float, float]] = {}
         for r in range(args.rounds):
             for clients in args.clients:
