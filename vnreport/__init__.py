@@ -25,4 +25,11 @@ def predict(text, **kwargs):
     return _default.predict(text, **kwargs)
 
 
-__all__ = ["Document", "Span", "load", "predict", "__version__"]
+def render(doc: Document, name: str | None = None) -> str:
+    """The HTML view of one document (colored spans and the three record tables), as in notebooks."""
+    from vnreport.output.html import render as _render
+
+    return _render(doc, name)
+
+
+__all__ = ["Document", "Span", "load", "predict", "render", "__version__"]

@@ -45,14 +45,22 @@ class Document:
     def directive_records(self) -> list:
         return self.records.directives
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, records: bool = True) -> dict[str, Any]:
+        """SPEC.md §2 format, plus the three record lists unless `records` is false."""
         d: dict[str, Any] = {}
         if self.id is not None:
             d["id"] = self.id
         d["text"] = self.text
         d["entities"] = [s.to_dict() for s in self.entities]
         d["directives"] = [s.to_dict() for s in self.directives]
-        d.update(self.records.to_dict())
+        if records:
+            d.update(self.records.to_dict())
         if self.meta:
             d["meta"] = self.meta
         return d
+
+    def _repr_html_(self) -> str:
+        """The colored view in Jupyter: the same HTML as `vnreport.render(doc)`."""
+        from vnreport.output.html import render
+
+        return render(self, self.id)

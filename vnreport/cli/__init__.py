@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vnreport.cli import data, predict, train
+from vnreport.cli import data, predict, serve, train
 from vnreport.data.io import DataError
 
-GROUPS = (predict, data, train)
+GROUPS = (predict, data, train, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

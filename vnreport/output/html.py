@@ -17,24 +17,28 @@ COLORS: dict[str, str] = {"PER": "#ffd6a5", "TITLE": "#fdffb6", "ORG": "#caffbf"
                           "IND": "#bdb2ff", "VALUE": "#ffc6ff", "RATE": "#ffadad", "DATE": "#d0d0d0"}
 DIR_COLOR = "#d62828"
 
-CSS = """
+PAGE_CSS = """
 body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:16px;color:#222;background:#fafafa}
 h1{font-size:20px;margin:0 0 8px} h2{font-size:17px;margin:24px 0 8px;border-bottom:2px solid #ccc}
-h3{font-size:14px;margin:12px 0 4px}
-.legend{position:sticky;top:0;background:#fafafa;padding:6px 0;z-index:2;border-bottom:1px solid #ddd}
-.legend span{display:inline-block;margin:2px 6px 2px 0;padding:1px 6px;border-radius:3px;font-size:12px}
-.report{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:18px;align-items:start}
-.text{white-space:pre-wrap;line-height:1.9;background:#fff;padding:12px;border:1px solid #ddd;border-radius:4px;font-size:14px}
-.e{border-radius:3px;padding:1px 0}
-.e sub{font-size:9px;color:#555;margin-left:2px;vertical-align:baseline}
-.d{border:1.5px dashed %(dir)s;border-radius:3px;padding:2px 1px;background:rgba(214,40,40,.05)}
-.d.first{border-right:none}.d.mid{border-left:none;border-right:none}.d.last{border-left:none}
-.d.first::before{content:'DIR';font-size:9px;color:%(dir)s;font-weight:bold;margin-right:2px}
-.tables{font-size:12px;position:sticky;top:40px;max-height:95vh;overflow:auto}
-table{border-collapse:collapse;width:100%%;margin-bottom:10px;background:#fff}
-th,td{border:1px solid #ddd;padding:3px 5px;vertical-align:top;text-align:left}
-th{background:#eee} td.num{text-align:right;white-space:nowrap}
-a{color:inherit}
+"""
+# Scoped under .vnreport so that the view can sit inside other pages (a notebook, the served page).
+VIEW_CSS = """
+.vnreport h3{font-size:14px;margin:12px 0 4px}
+.vnreport .legend{position:sticky;top:0;background:#fafafa;padding:6px 0;z-index:2;border-bottom:1px solid #ddd}
+.vnreport .legend span{display:inline-block;margin:2px 6px 2px 0;padding:1px 6px;border-radius:3px;font-size:12px}
+.vnreport .report{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:18px;align-items:start}
+.vnreport .text{white-space:pre-wrap;line-height:1.9;background:#fff;color:#222;padding:12px;border:1px solid #ddd;border-radius:4px;font-size:14px}
+.vnreport .e{border-radius:3px;padding:1px 0}
+.vnreport .e sub{font-size:9px;color:#555;margin-left:2px;vertical-align:baseline}
+.vnreport .d{border:1.5px dashed %(dir)s;border-radius:3px;padding:2px 1px;background:rgba(214,40,40,.05)}
+.vnreport .d.first{border-right:none}.vnreport .d.mid{border-left:none;border-right:none}.vnreport .d.last{border-left:none}
+.vnreport .d.first::before{content:'DIR';font-size:9px;color:%(dir)s;font-weight:bold;margin-right:2px}
+.vnreport .tables{font-size:12px;position:sticky;top:40px;max-height:95vh;overflow:auto}
+.vnreport table{border-collapse:collapse;width:100%%;margin-bottom:10px;background:#fff;color:#222}
+.vnreport th,.vnreport td{border:1px solid #ddd;padding:3px 5px;vertical-align:top;text-align:left}
+.vnreport th{background:#eee} .vnreport td.num{text-align:right;white-space:nowrap}
+.vnreport a{color:inherit}
+@media (max-width:700px){.vnreport .report{grid-template-columns:minmax(0,1fr)}.vnreport .tables{position:static;max-height:none}}
 """ % {"dir": DIR_COLOR}
 
 
@@ -96,14 +100,24 @@ def _table(title: str, rows: list[dict[str, object]], columns: list[str], n: int
     return f"<h3>{title} ({len(rows)})</h3><table><tr>{head}</tr>{''.join(body)}</table>"
 
 
+def _section(doc: Document, name: str, n: int) -> str:
+    """One report: its text with spans beside its three record tables."""
+    tables = (_table("Officials", ROWS["officials"](name, doc), ["name", "titles", "organization", "mentions"], n)
+              + _table("Indicators", ROWS["indicators"](name, doc), ["name", "value", "unit", "rates", "dates", "period"], n)
+              + _table("Directives", ROWS["directives"](name, doc), ["issuer", "addressee", "text"], n))
+    return f'<div class="report"><div class="text">{render_text(doc, n)}</div><div class="tables">{tables}</div></div>'
+
+
+def render(doc: Document, name: str | None = None, n: int = 0) -> str:
+    """One document as an HTML fragment with its own scoped style and no script: the view in
+    notebooks (`Document._repr_html_`) and on the page of `vnreport serve`."""
+    head = f"<h2>{escape(name)}</h2>" if name else ""
+    return f'<div class="vnreport"><style>{VIEW_CSS}</style>{_legend()}{head}{_section(doc, name or "", n)}</div>'
+
+
 def render_html(docs: Sequence[Document], names: Sequence[str], title: str = "vnreport") -> str:
     """One self-contained page (inline CSS, no scripts or external files) for all reports."""
-    sections = []
-    for n, (name, doc) in enumerate(zip(names, docs)):
-        tables = (_table("Officials", ROWS["officials"](name, doc), ["name", "titles", "organization", "mentions"], n)
-                  + _table("Indicators", ROWS["indicators"](name, doc), ["name", "value", "unit", "rates", "dates", "period"], n)
-                  + _table("Directives", ROWS["directives"](name, doc), ["issuer", "addressee", "text"], n))
-        sections.append(f'<h2>{escape(name)}</h2><div class="report"><div class="text">{render_text(doc, n)}</div>'
-                        f'<div class="tables">{tables}</div></div>')
-    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>{_legend()}{''.join(sections)}</body></html>")
+    sections = "".join(f"<h2>{escape(name)}</h2>{_section(doc, name, n)}" for n, (name, doc) in enumerate(zip(names, docs)))
+    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{escape(title)}</title>'
+            f'<style>{PAGE_CSS}{VIEW_CSS}</style></head><body class="vnreport"><h1>{escape(title)}</h1>{_legend()}{sections}</body></html>')

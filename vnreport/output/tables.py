@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, TextIO
 
 from vnreport.document import Document
 
@@ -62,17 +63,28 @@ def directive_rows(name: str, doc: Document) -> list[dict[str, object]]:
 ROWS = {"officials": official_rows, "indicators": indicator_rows, "directives": directive_rows}
 
 
+def write_table(docs: Sequence[Document], names: Sequence[str], table: str, f: TextIO) -> None:
+    """One table (`officials`, `indicators` or `directives`) of all documents as CSV into `f`."""
+    w = csv.DictWriter(f, fieldnames=COLUMNS[table])
+    w.writeheader()
+    w.writerows(row for name, doc in zip(names, docs) for row in ROWS[table](name, doc))
+
+
+def csv_text(docs: Sequence[Document], names: Sequence[str], table: str) -> str:
+    """The same CSV as `write_csv` writes, as a string (the served page offers it for download)."""
+    buf = io.StringIO(newline="")
+    write_table(docs, names, table, buf)
+    return buf.getvalue()
+
+
 def write_csv(docs: Sequence[Document], names: Sequence[str], out_dir: str | Path) -> list[Path]:
     """Write officials.csv, indicators.csv and directives.csv into `out_dir`; return their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for table in TABLES:
-        rows = [row for name, doc in zip(names, docs) for row in ROWS[table](name, doc)]
         path = out / f"{table}.csv"
         with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=COLUMNS[table])
-            w.writeheader()
-            w.writerows(rows)
+            write_table(docs, names, table, f)
         paths.append(path)
     return paths
