@@ -75,7 +75,7 @@ def same_rates(expected: list[dict], rec: Indicator) -> bool:
     """Every read rate matched by one of the record's rates with the same base, and no rate left over."""
     left = list(rec.rates)
     for e in expected:
-        hit = next((f for f in left if f.base == e["base"] and same_number(e["value"], f.quantity)), None)
+        hit = next((f for f in left if f.base == (e["base"] or "other") and same_number(e["value"], f.quantity)), None)
         if hit is None:
             return False
         left.remove(hit)

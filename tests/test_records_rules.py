@@ -82,7 +82,7 @@ def test_direction_and_base_of_rates():
                  "<IND>thu nhập</IND> bằng <RATE>97,4%</RATE> so với bình quân tỉnh; "
                  "<IND>vốn giải ngân</IND> đạt <RATE>45%</RATE> chỉ tiêu.")
     poor, income, capital = doc.indicators
-    assert [(f.direction, f.base) for f in poor.rates] == [("decrease", None), ("decrease", "same_period")]  # no base stated
+    assert [(f.direction, f.base) for f in poor.rates] == [("decrease", "other"), ("decrease", "same_period")]  # no base stated
     assert [(f.direction, f.base) for f in income.rates] == [("equal", "other")]
     assert [(f.direction, f.base) for f in capital.rates] == [(None, "plan")]
 

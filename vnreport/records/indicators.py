@@ -104,9 +104,10 @@ def _clause(after: str) -> str:
     return re.split(r"[;()\n]|[.,](?=\s|$)", after, maxsplit=1)[0][:60]
 
 
-def _base(before: str, after: str) -> str | None:
+def _base(before: str, after: str) -> str:
     """What a rate is measured against: read from the words right after it ("đạt 45% dự toán"), else
-    from a comparison that opens its clause ("so với cùng kỳ tăng 5%"); None when none is stated."""
+    from a comparison that opens its clause ("so với cùng kỳ tăng 5%"); `other` for any other base
+    and when none is stated, as SPEC.md §3 has it (records of earlier versions did the same)."""
     clause = _clause(after)
     if _SAME_PERIOD.search(clause):
         return "same_period"
@@ -117,7 +118,7 @@ def _base(before: str, after: str) -> str | None:
     opening = re.split(r"[;,(\n]", before)[-1]
     if re.search(r"(?<!\w)so(?:\s+với)?(?!\w)", opening, re.I):
         return "same_period" if _SAME_PERIOD.search(opening) else "plan" if _PLAN.search(opening) else "other"
-    return None
+    return "other"
 
 
 def _clause_figures(text: str, ind: Span, figures: list[Span]) -> list[Span]:
