@@ -62,6 +62,13 @@ def test_item1_a_composed_character_covers_exactly_its_sources():
         (0, 1), (1, 2), (2, 4), (4, 5), (5, 6), (6, 9), (9, 10), (10, 11), (11, 12), (12, 15), (15, 16), (16, 17)]
 
 
+def test_item1_the_boundary_table_scans_every_code_point_that_matters():
+    from vnreport.normalize import SCAN_END
+
+    assert not [cp for cp in range(SCAN_END, 0x110000) if unicodedata.combining(chr(cp))
+                or unicodedata.decomposition(chr(cp)) and not unicodedata.decomposition(chr(cp)).startswith("<")]
+
+
 # -- item 5: lone surrogates ---------------------------------------------------------------
 def test_item5_lone_surrogates_do_not_crash_and_offsets_index_the_callers_string(tagger):
     clean = "Chủ tịch UBND tỉnh Nguyễn Văn An chủ trì hội nghị ngày 5/3/2024."

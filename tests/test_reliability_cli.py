@@ -44,7 +44,8 @@ class CliCase:
 
 CLI_CASES = [
     CliCase("missing-file", ["predict", "{tmp}/nothere.txt"], "nothere.txt: no such file"),
-    CliCase("folder", ["predict", "{tmp}"], "is a folder; give the report files in it"),
+    CliCase("folder", ["predict", "{tmp}"], "is a folder; give the files in it"),
+    CliCase("evaluate-missing-data", ["evaluate", "--data", "{tmp}/nothere.jsonl"], "nothere.jsonl: no such file"),
     CliCase("cp1258", ["predict", "{tmp}/old.txt"], "it looks like Windows-1258 (Vietnamese): convert it to UTF-8 or pass --encoding cp1258",
             {"old.txt": cp1258_bytes(VIETNAMESE)}),
     CliCase("latin-1", ["predict", "{tmp}/fr.txt"], "it looks like Latin-1 / Windows-1252: convert it to UTF-8 or pass --encoding cp1252",

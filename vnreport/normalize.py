@@ -23,6 +23,9 @@ from functools import lru_cache
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _HANGUL_V_T = (range(0x1161, 0x1176), range(0x11A8, 0x11C3))  # jamo that compose onto a preceding syllable
+# No code point at or above this has a combining class or a canonical decomposition (the last
+# is U+2FA1D); tests/test_reliability.py checks this against the whole of unicodedata.
+SCAN_END = 0x30000
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,12 @@ def _unsafe_class() -> re.Pattern[str]:
     """Characters before which NFC may change what precedes: marks (ccc > 0), characters that
     compose onto a preceding one (NFC_Quick_Check=Maybe), and those decomposing to either."""
     seconds = {chr(c) for r in _HANGUL_V_T for c in r}
-    for cp in range(0x110000):
+    for cp in range(SCAN_END):
         dec = unicodedata.decomposition(chr(cp))
         if dec and not dec.startswith("<") and len(dec.split()) == 2:
             seconds.add(chr(int(dec.split()[1], 16)))
     unsafe = []
-    for cp in range(0x110000):
+    for cp in range(SCAN_END):
         ch = chr(cp)
         head = unicodedata.normalize("NFD", ch)[0] if 0xD800 > cp or cp > 0xDFFF else ch
         if unicodedata.combining(ch) or ch in seconds or unicodedata.combining(head) or head in seconds:
@@ -119,10 +122,15 @@ def normalize(original: str) -> NormalizedText:
     for m in _unsafe_class().finditer(work):
         a, b = m.span()
         piece = m.group()
-        chars, s, e = _nfc_with_sources(piece, a)
         expected = unicodedata.normalize("NFC", piece)
-        if "".join(chars) != expected:  # not reproduced: the whole piece (one cluster) maps to its range
-            chars, s, e = list(expected), [a] * len(expected), [b] * len(expected)
+        if expected == piece:  # unchanged: one to one
+            chars, s, e = list(piece), list(range(a, b)), list(range(a + 1, b + 1))
+        elif len(expected) == 1:  # all of it composed into one character (NFD Vietnamese)
+            chars, s, e = [expected], [a], [b]
+        else:
+            chars, s, e = _nfc_with_sources(piece, a)
+            if "".join(chars) != expected:  # not reproduced: the piece (one cluster) maps to its range
+                chars, s, e = list(expected), [a] * len(expected), [b] * len(expected)
         parts.extend(chars)
         starts.extend(s)
         ends.extend(e)

@@ -36,15 +36,21 @@ def guess_encoding(data: bytes) -> tuple[str, str]:
     return "Latin-1 / Windows-1252", "cp1252"
 
 
-def read_text(path: str | Path, encoding: str | None = None) -> str:
-    """The text of a report file (UTF-8 unless `encoding` says otherwise), without a byte-order mark."""
+def check_file(path: str | Path) -> Path:
+    """The path, if it names a file; one clear error if it is missing or a folder."""
     p = Path(path)
     if p.is_dir():
-        raise BadValueError(f"{p} is a folder; give the report files in it (e.g. {p}/*.txt)")
+        raise BadValueError(f"{p} is a folder; give the files in it (e.g. {p}/*.txt)")
+    if not p.exists():
+        raise MissingError(f"{p}: no such file")
+    return p
+
+
+def read_text(path: str | Path, encoding: str | None = None) -> str:
+    """The text of a report file (UTF-8 unless `encoding` says otherwise), without a byte-order mark."""
+    p = check_file(path)
     try:
         data = p.read_bytes()
-    except FileNotFoundError:
-        raise MissingError(f"{p}: no such file") from None
     except OSError as e:
         raise BadValueError(f"{p} cannot be read: {e.strerror or e}") from None
     try:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from vnreport.errors import BadValueError, MissingError
-from vnreport.textio import read_text
+from vnreport.textio import check_file, read_text
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
@@ -70,6 +70,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from vnreport.evaluate import evaluate, write_report
     from vnreport.loading import load
 
+    check_file(args.data)
     tagger = load(args.model, device=args.device, stride=args.stride)
     report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
     if args.out:
