@@ -19,7 +19,7 @@ from vnreport.normalize import normalize
 from vnreport.records.numbers import parse_number, parse_quantity
 from vnreport.segment import PyviSegmenter, SyllableSegmenter
 
-settings.register_profile("ci", max_examples=120, derandomize=True, deadline=None,
+settings.register_profile("ci", max_examples=120, derandomize=True, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("deep", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

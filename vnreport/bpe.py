@@ -19,9 +19,10 @@ def learn_bpe(lines: Iterable[str], out_dir: str | Path, vocab_size: int = 16000
     """Learn merges from word-segmented lines and write `vocab.txt` and `bpe.codes` into out_dir."""
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
-    # The trainer breaks ties between equally frequent pairs by symbol id, and numbers the
-    # word-final symbols ("c</w>") in hash order, different on every run. Declaring those
-    # symbols up front, sorted, fixes their ids, so the same text gives the same merges.
+    # The trainer numbers the word-final symbols ("c</w>") in hash order, different on every
+    # run, and breaks ties between equally frequent pairs by symbol id. Declaring those symbols
+    # up front, sorted, fixes their ids, so the same text gives the same merges and the same
+    # vocabulary (the token ids a model's embedding rows stand for).
     lines = list(lines)
     finals = sorted({w[-1] + "</w>" for line in lines for w in line.split()})
     tok = Tokenizer(models.BPE(end_of_word_suffix="</w>"))
@@ -39,13 +40,9 @@ def learn_bpe(lines: Iterable[str], out_dir: str | Path, vocab_size: int = 16000
     with open(out / "bpe.codes", "w", encoding="utf-8") as f:
         for rank, m in enumerate(merges):
             f.write(f"{m} {len(merges) - rank}\n")
-    # The trainer numbers its initial alphabet in hash order, different on every run; merged
-    # symbols come in merge order. Sorting the alphabet makes the vocabulary (the token ids
-    # a model's embedding rows stand for) the same for the same text.
-    merged = {m.replace(" ", "") for m in merges}
     with open(out / "vocab.txt", "w", encoding="utf-8") as f:
         seen = set(SPECIAL)
-        for sym, _ in sorted(vocab.items(), key=lambda kv: (1, kv[1], "") if kv[0] in merged else (0, 0, kv[0])):
+        for sym, _ in sorted(vocab.items(), key=lambda kv: kv[1]):
             token = sym[: -len("</w>")] if sym.endswith("</w>") else sym + "@@"
             if token in seen or not token or " " in token:
                 continue

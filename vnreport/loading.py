@@ -64,7 +64,7 @@ def _read_meta(path: Path) -> dict[str, Any]:
         raise BadValueError(f"{path.parent} has no {META_FILE}: it is not a vnreport tagger (fine-tune an encoder with training/train.py first)")
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
-        meta["segmenter"]["name"]
+        meta["segmenter"]["name"]  # the one field load() itself needs
     except (ValueError, KeyError, TypeError) as e:
         raise BadValueError(f"{path} is corrupt ({_first_line(e)}); save or copy the model again") from None
     return meta
