@@ -31,7 +31,15 @@ TRICKY = st.sampled_from(
                                                 "\u0f71\u0f72\u0344\u212b\u1e9b\u0345\u3099\u309a\u200d\ufeff\ud800\udfff\udcc3")
     + list("ăâđêôơưệạẩờ ,.;:\n\t\r%/-–") + ["\U0001F600", "\U000E0001"])
 CHARS = st.one_of(st.characters(codec=None, exclude_categories=()), TRICKY, st.sampled_from("abcUBNDhuyện 0123456789"))
-TEXT = st.text(CHARS, max_size=300)
+
+
+def texts(max_size: int) -> st.SearchStrategy[str]:
+    # lists joined, not st.text(): text() merges the alphabets into one range of code points,
+    # which would make the tricky characters as rare as any other
+    return st.lists(CHARS, max_size=max_size).map("".join)
+
+
+TEXT = texts(300)
 
 
 def _no_surrogates(text: str) -> str:
@@ -118,7 +126,7 @@ def test_predict_takes_any_string_and_offsets_index_it(tagger, text):
 
 
 @settings(max_examples=4)
-@given(pieces=st.lists(st.text(CHARS, max_size=80), min_size=10, max_size=20))
+@given(pieces=st.lists(texts(80), min_size=10, max_size=20))
 def test_predict_on_long_mixed_input(tagger, pieces):
     text = "Chủ tịch UBND huyện Lê Văn Bình đạt 139.396 triệu đồng. ".join(pieces) * 3  # several windows
     docs = tagger.predict([text, text[: len(text) // 3]], batch_size=2)
