@@ -81,7 +81,7 @@ def test_predict_rejects_non_strings(tiny_tagger):
 def test_training_resumes_after_interruption(tmp_path, tiny_data):
     out = tmp_path / "run"
     train_tiny(out, tiny_data, epochs=2)
-    state = torch.load(out / "checkpoint-last" / "state.pt", weights_only=False)
+    state = torch.load(out / "checkpoint-last" / "state.pt", weights_only=True)
     assert state["state"]["epoch"] == 2
     result = train_tiny(out, tiny_data, epochs=4)
     assert [h["epoch"] for h in result["history"]] == [1, 2, 3, 4]

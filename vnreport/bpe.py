@@ -19,10 +19,17 @@ def learn_bpe(lines: Iterable[str], out_dir: str | Path, vocab_size: int = 16000
     """Learn merges from word-segmented lines and write `vocab.txt` and `bpe.codes` into out_dir."""
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
+    # The trainer numbers the word-final symbols ("c</w>") in hash order, different on every
+    # run, and breaks ties between equally frequent pairs by symbol id. Declaring those symbols
+    # up front, sorted, fixes their ids, so the same text gives the same merges and the same
+    # vocabulary (the token ids a model's embedding rows stand for).
+    lines = list(lines)
+    finals = sorted({w[-1] + "</w>" for line in lines for w in line.split()})
     tok = Tokenizer(models.BPE(end_of_word_suffix="</w>"))
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, min_frequency=min_frequency, end_of_word_suffix="</w>", show_progress=False,
+        vocab_size=vocab_size, min_frequency=min_frequency, end_of_word_suffix="</w>",
+        special_tokens=finals, show_progress=False,
     )
     tok.train_from_iterator(lines, trainer=trainer)
     vocab = tok.get_vocab()  # symbol -> id

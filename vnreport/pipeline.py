@@ -7,6 +7,7 @@ Windows of many documents are batched together, sorted by length to pad little.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -18,12 +19,29 @@ from vnreport.model import LAYER_NAMES, TaggerModel
 from vnreport.normalize import NormalizedText, normalize
 from vnreport.schema import Span
 from vnreport.document import Document
+from vnreport.errors import BadValueError
 from vnreport.segment import Segmenter, Word, get_segmenter
 from vnreport.spans import clause_ends, decode, line_breaks, trim
 from vnreport.subwords import SubwordEncoder
 from vnreport.windows import Window, merge, plan_windows
 
 META_FILE = "vnreport.json"
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """The device asked for (default: cuda when present), or one clear error when this machine lacks it."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise BadValueError(f"unknown device {str(device)!r}: use cpu, cuda or cuda:N") from None
+    try:
+        torch.empty(0, device=dev)  # fails here, not mid-prediction, without CUDA or with a wrong index
+    except (RuntimeError, AssertionError) as e:
+        have = f"{torch.cuda.device_count()} CUDA device(s) here" if torch.cuda.is_available() else "CUDA is not available here"
+        raise BadValueError(f"device {str(device)!r} cannot be used ({have}; {str(e).splitlines()[0]}): use cpu") from None
+    return dev
 
 
 @dataclass
@@ -51,7 +69,7 @@ class Tagger:
 
     def __init__(self, model: TaggerModel, tokenizer, segmenter: Segmenter, meta: dict[str, Any] | None = None,
                  device: str | torch.device | None = None, dtype: torch.dtype | None = None):
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.device = resolve_device(device)
         self.model = model.to(self.device).eval()
         self.dtype = dtype if dtype is not None else (torch.bfloat16 if self.device.type == "cuda" else None)
         self.tokenizer = tokenizer
@@ -60,6 +78,8 @@ class Tagger:
         self.meta = meta or {}
         self.max_subwords = int(self.meta.get("max_length", 256)) - 2
         self.stride = int(self.meta.get("stride", 64))
+        if not 0 <= self.stride < self.max_subwords:  # a stride ≥ the window would never move forward
+            raise BadValueError(f"stride must be ≥ 0 and smaller than the window ({self.max_subwords} subwords), got {self.stride}")
         # layers whose spans end only at punctuation, a sentence end or the text end
         self.clause_end_layers = tuple(self.meta.get("clause_end_layers", ["directives"]))
         # layers whose spans never run across a line break (dev: entities gain, directives do not)
@@ -68,13 +88,23 @@ class Tagger:
 
     # -- the four steps -------------------------------------------------------------
     @staticmethod
-    def sanitize(texts: str | Sequence[str]) -> tuple[list[str], bool]:
-        single = isinstance(texts, str)
-        items = [texts] if single else list(texts)
+    def sanitize(texts: str | Sequence[str], batch_size: int = 32) -> tuple[list[str], bool]:
+        """The texts as a list, and whether one str was given; a clear error for anything else.
+
+        bytes and dicts are iterable but would be read as numbers or keys: refused, not guessed."""
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise BadValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if isinstance(texts, str):
+            return [texts], True
+        if isinstance(texts, (bytes, bytearray, memoryview)):
+            raise TypeError("predict() takes str or a list of str, not bytes: decode them first, e.g. data.decode('utf-8')")
+        if isinstance(texts, Mapping) or not isinstance(texts, Iterable):
+            raise TypeError(f"predict() takes str or a list of str, not {type(texts).__name__}")
+        items = list(texts)
         for i, t in enumerate(items):
             if not isinstance(t, str):
                 raise TypeError(f"predict() takes str or a list of str; item {i} is {type(t).__name__}")
-        return items, single
+        return items, False
 
     def preprocess(self, text: str) -> Prepared:
         norm = normalize(text)
@@ -129,7 +159,7 @@ class Tagger:
     # -- public API -----------------------------------------------------------------
     def predict(self, texts: str | Sequence[str], batch_size: int = 32, progress: bool = False) -> Document | list[Document]:
         """Spans (and records) for one text or many; any string is valid input."""
-        items, single = self.sanitize(texts)
+        items, single = self.sanitize(texts, batch_size)
         docs: list[Document] = []
         chunk = max(batch_size * 4, 64)
         from tqdm.auto import tqdm

@@ -6,12 +6,20 @@ import sys
 
 from vnreport.cli import data, predict, serve, train
 from vnreport.data.io import DataError
+from vnreport.errors import UserError
 
 GROUPS = (predict, data, train, serve)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line (the usage is one --help away); subcommands inherit it."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="vnreport", description=__doc__)
+    p = _Parser(prog="vnreport", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.register(sub)
@@ -22,9 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except DataError as e:
+    except (UserError, DataError) as e:  # the user's to fix: one line, no traceback
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

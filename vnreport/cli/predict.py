@@ -6,14 +6,19 @@ import json
 import sys
 from pathlib import Path
 
+from vnreport.errors import BadValueError, MissingError
+from vnreport.textio import check_file, read_text
+
 
 def _cmd_predict(args: argparse.Namespace) -> int:
     from vnreport.loading import load
 
     if args.format in ("csv", "html") and not args.output:
-        raise SystemExit(f"vnreport predict: --format {args.format} needs -o ({'a folder' if args.format == 'csv' else 'a file'})")
+        raise BadValueError(f"--format {args.format} needs -o ({'a folder' if args.format == 'csv' else 'a file'})")
+    if args.output:
+        check_output(Path(args.output), folder=args.format == "csv", inputs=args.files)
+    texts = [read_text(f, args.encoding) for f in args.files]  # every file is checked before the model loads
     tagger = load(args.model, device=args.device, stride=args.stride)
-    texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
     docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1)
     for f, d in zip(args.files, docs):
         d.id = f
@@ -40,10 +45,32 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_output(out: Path, folder: bool, inputs: list[str]) -> None:
+    """Refuse an -o that cannot be written, before any work is done. An existing file is
+    replaced, as shell redirection and most tools do; a missing parent folder is an error
+    (a typo more often than a wish), and so is an -o that names one of the inputs."""
+    kind = "folder" if folder else "file"
+    if out.exists() and out.is_dir() != folder:
+        raise BadValueError(f"-o {out} is a {'file' if folder else 'folder'}; this format writes a {kind}")
+    if not out.parent.is_dir():
+        raise MissingError(f"-o {out}: folder {out.parent} does not exist; create it first")
+    if not folder and any(out.resolve() == Path(f).resolve() for f in inputs):
+        raise BadValueError(f"-o {out} is one of the input files; it would be overwritten")
+
+
+def positive_int(value: str) -> int:
+    """argparse type: an integer ≥ 1 (a batch size)."""
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return n
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from vnreport.evaluate import evaluate, write_report
     from vnreport.loading import load
 
+    check_file(args.data)
     tagger = load(args.model, device=args.device, stride=args.stride)
     report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
     if args.out:
@@ -63,12 +90,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    pr = sub.add_parser("predict", help="tag report files (plain UTF-8 text)")
+    pr = sub.add_parser("predict", help="tag report files (plain text, UTF-8 unless --encoding)")
     pr.add_argument("files", nargs="+")
     pr.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     pr.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
-    pr.add_argument("--batch-size", type=int, default=32)
+    pr.add_argument("--batch-size", type=positive_int, default=32)
     pr.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
+    pr.add_argument("--encoding", help="encoding of the files (default utf-8; e.g. utf-16, cp1258); a UTF-8 byte-order mark is always removed")
     pr.add_argument("--format", choices=["json", "jsonl", "csv", "html"], default="json",
                     help="csv: officials/indicators/directives.csv in the folder -o; html: one page with spans and records")
     pr.add_argument("-o", "--output", help="output file, or folder for csv (default: stdout; required for csv and html)")
@@ -77,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     ev.add_argument("--data", required=True)
     ev.add_argument("--device")
-    ev.add_argument("--batch-size", type=int, default=32)
+    ev.add_argument("--batch-size", type=positive_int, default=32)
     ev.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
     ev.add_argument("--out", help="folder for metrics.json, errors.jsonl, report.txt")
     ev.add_argument("--json", action="store_true", help="print JSON instead of the table")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Inexact, getcontext, localcontext
 
 Number = int | float
 
@@ -72,11 +72,31 @@ def _amount(s: str) -> tuple[Decimal | None, bool]:
 
 
 def _plain(d: Decimal) -> Number:
-    return int(d) if d == d.to_integral_value() else float(d)
+    """An int, or a float that reads back as the same decimal; `Inexact` when JSON cannot hold it exactly."""
+    if d.adjusted() >= getcontext().prec:  # ≥ 10**28: would not survive as an exact int either
+        raise Inexact
+    if d == d.to_integral_value():
+        return int(d)
+    f = float(d)
+    if Decimal(repr(f)) != d:
+        raise Inexact
+    return f
 
 
 def parse_quantity(text: str) -> Quantity:
-    """Parse a VALUE or RATE span's text: number(s), scale word, unit ("%" for a rate)."""
+    """Parse a VALUE or RATE span's text: number(s), scale word, unit ("%" for a rate).
+
+    A value that needs more digits than the decimal context holds (28) is kept as text with
+    `parsed=False`: arithmetic there would round it silently."""
+    with localcontext() as ctx:
+        ctx.traps[Inexact] = True
+        try:
+            return _parse_quantity(text)
+        except Inexact:
+            return Quantity(text, None, None, False)
+
+
+def _parse_quantity(text: str) -> Quantity:
     s = _APPROX.sub("", " ".join(text.split()))
     m = _QUANTITY.fullmatch(s)
     if not m:

@@ -24,9 +24,11 @@ from vnreport.model import TaggerModel
 from vnreport.pipeline import META_FILE, Tagger
 from vnreport.schema import bio_labels
 from vnreport.segment import get_segmenter
+from vnreport.train import checkpoint
 from vnreport.train.config import config_labels
 from vnreport.train.features import build_features
 from vnreport.train.heads import build_model, resolve_source
+from vnreport.train.selection import Selection, mean_loss
 
 
 def _seed(seed: int) -> None:
@@ -35,11 +37,13 @@ def _seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def init_tagger(cfg: dict[str, Any], device: torch.device, texts: list[str] | None = None) -> Tagger:
+def init_tagger(cfg: dict[str, Any], device: torch.device, texts: list[str] | None = None,
+                tokenizer_dir: Path | None = None) -> Tagger:
     """A tagger with heads for the config's label set over an encoder that is either loaded
     (`model.init_from`: a saved tagger, `vnreport:default`, an encoder directory or hub id; see
     vnreport/train/heads.py for which head rows are kept) or built from scratch (`model.new`:
-    sizes, with a BPE vocabulary learned from `texts`)."""
+    sizes, with a BPE vocabulary learned from `texts`, or the one in `tokenizer_dir` when a run
+    resumes)."""
     from transformers import AutoTokenizer, PhobertTokenizer, RobertaConfig
 
     mcfg = cfg["model"]
@@ -57,8 +61,9 @@ def init_tagger(cfg: dict[str, Any], device: torch.device, texts: list[str] | No
         from vnreport.bpe import learn_bpe
 
         new = dict(mcfg["new"])
-        tok_dir = learn_bpe((" ".join(w.form for w in segmenter.segment(t)) for t in texts or []),
-                            Path(cfg["output_dir"]) / "tokenizer", vocab_size=int(new.pop("bpe_vocab_size", 2000)), min_frequency=1)
+        vocab_size = int(new.pop("bpe_vocab_size", 2000))
+        tok_dir = tokenizer_dir or learn_bpe((" ".join(w.form for w in segmenter.segment(t)) for t in texts or []),
+                                             Path(cfg["output_dir"]) / "tokenizer", vocab_size=vocab_size, min_frequency=1)
         tokenizer = PhobertTokenizer(str(tok_dir / "vocab.txt"), str(tok_dir / "bpe.codes"))
         conf = RobertaConfig(vocab_size=len(tokenizer), max_position_embeddings=258, type_vocab_size=1,
                              pad_token_id=tokenizer.pad_token_id, bos_token_id=0, eos_token_id=2, **new, **heads)
@@ -96,24 +101,25 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
         silver = [d for path in _as_list(cfg["data"]["silver"]) for d in read_labeled(path, labels)
                   if len(d.entities) + len(d.directives) >= int(cfg["data"].get("silver_min_spans", 5))]
         train_docs += silver[: int(cfg["data"].get("silver_max_docs", len(silver)))]
-    tagger = init_tagger(cfg, device, [d.text for d in train_docs])
+    ckpt = out / "checkpoint-last"
+    saved = checkpoint.load_state(ckpt, device) if t.get("resume", True) else None
+    tagger = init_tagger(cfg, device, [d.text for d in train_docs], checkpoint.tokenizer_dir(ckpt) if saved else None)
+    checkpoint.save_tokenizer(ckpt, tagger.tokenizer)  # the vocabulary the weights in checkpoint-last will use
+    selection = Selection.for_dev(dev_docs)
     rows, fstats = build_features(tagger, train_docs)
     print(f"train: {fstats.documents} documents, {fstats.windows} windows, {fstats.spans} spans "
           f"({fstats.misaligned} with an edge inside a segmented word); dev: {len(dev_docs)} documents")
     ds = Dataset.from_list(rows)
+    dev_rows = Dataset.from_list(build_features(tagger, dev_docs)[0]) if selection.needs_loss else None
     model = tagger.model
     bs, epochs = int(t.get("batch_size", 16)), int(t.get("epochs", 10))
     steps_per_epoch = (len(ds) + bs - 1) // bs
     opt = torch.optim.AdamW(model.parameters(), lr=float(t.get("lr", 5e-5)), weight_decay=float(t.get("weight_decay", 0.01)))
     sched = get_linear_schedule_with_warmup(opt, int(float(t.get("warmup_ratio", 0.1)) * steps_per_epoch * epochs), steps_per_epoch * epochs)
     use_bf16 = device.type == "cuda" and t.get("bf16", True)
-    state = {"epoch": 0, "best_f1": -1.0, "history": []}
-    ckpt = out / "checkpoint-last"
-    if t.get("resume", True) and (ckpt / "state.pt").exists():
-        saved = torch.load(ckpt / "state.pt", map_location=device, weights_only=False)
-        model.load_state_dict(saved["model"])
-        opt.load_state_dict(saved["optimizer"])
-        sched.load_state_dict(saved["scheduler"])
+    state = {"epoch": 0, "best": None, "history": []}
+    if saved:
+        checkpoint.restore(saved, model, opt, sched)
         state = saved["state"]
         print(f"resumed after epoch {state['epoch']}")
     started = time.time()
@@ -139,24 +145,28 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
         rec = {"epoch": epoch + 1, "train_loss": total / max(steps_per_epoch, 1), "dev_entities_f1": ent.strict["micro"].f1,
                "dev_directives_f1": dirs.strict["micro"].f1, "dev_directives_partial_f1": dirs.partial["micro"].f1,
                "minutes": round((time.time() - started) / 60, 2)}
+        if dev_rows is not None:
+            rec["dev_loss"] = mean_loss(model, ({k: v.to(device) for k, v in _collate(c, tagger.encoder.pad_id).items()}
+                                                for c in dev_rows.iter(batch_size=bs)))
         state["history"].append(rec)
         print(json.dumps(rec))
-        if rec["dev_entities_f1"] > state["best_f1"]:
-            state["best_f1"] = rec["dev_entities_f1"]
-            tagger.save(out / "best", extra_meta={
+        if selection.better(rec[selection.key], state.get("best")):
+            state["best"], state["best_epoch"] = rec[selection.key], epoch + 1
+            checkpoint.save_best(tagger, out / "best", extra_meta={
                 "training": {k: v for k, v in cfg.items() if not k.startswith("_")},
                 "data": {"train": _as_list(cfg["data"]["train"]), "dev": _as_list(cfg["data"]["dev"]),
                          "silver": _as_list(cfg["data"].get("silver") or []),
                          "train_documents": len(train_docs), "dev_documents": len(dev_docs)},
-                "metrics": {"dev": report.to_dict(), "epoch": epoch + 1},
+                "metrics": {"dev": report.to_dict(), "epoch": epoch + 1, "selected_by": selection.key},
                 "license": cfg.get("license", "MIT"),
                 **_pretraining_facts(cfg["model"]),
             })
         state["epoch"] = epoch + 1
-        ckpt.mkdir(parents=True, exist_ok=True)
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state}, ckpt / "state.pt")
+        checkpoint.save_state(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state})
     (out / "history.json").write_text(json.dumps(state["history"], indent=2))
-    return {"best_dev_entities_f1": state["best_f1"], "best_model": str(out / "best"), "history": state["history"]}
+    best = state["history"][state["best_epoch"] - 1] if state.get("best_epoch") else {}
+    return {"best_dev_entities_f1": best.get("dev_entities_f1"), "selected_by": selection.key,
+            "best_model": str(out / "best"), "history": state["history"]}
 
 
 def _pretraining_facts(mcfg: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ import torch
 from tqdm.auto import tqdm
 
 from vnreport.segment import get_segmenter
+from vnreport.train import checkpoint
 
 
 def iter_corpus(cfg: dict[str, Any]) -> Iterator[str]:
@@ -147,13 +148,10 @@ def train(cfg: dict[str, Any]) -> dict[str, Any]:
     sched = get_linear_schedule_with_warmup(opt, int(t.get("warmup_steps", 500)), max_steps)
     step, history = 0, []
     ckpt = out / "checkpoint-last"
-    if (ckpt / "state.pt").exists():  # resume after an interruption
-        state = torch.load(ckpt / "state.pt", map_location=device, weights_only=False)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
+    state = checkpoint.load_state(ckpt, device)
+    if state:  # resume after an interruption
+        checkpoint.restore(state, model, opt, sched)
         step, history = state["step"], state["history"]
-        torch.set_rng_state(state["rng"])
         print(f"resumed from step {step}")
     gen = torch.Generator(device=device).manual_seed(t.get("seed", 0) + step)
     use_bf16 = device.type == "cuda" and t.get("bf16", True)
@@ -177,8 +175,8 @@ def train(cfg: dict[str, Any]) -> dict[str, Any]:
         path.mkdir(parents=True, exist_ok=True)
         model.save_pretrained(str(path))
         tokenizer.save_pretrained(str(path))
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
-                    "step": step, "history": history, "rng": torch.get_rng_state()}, path / "state.pt")
+        checkpoint.save_state(path, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
+                                     "step": step, "history": history})
 
     start = time.time()
     budget = float(t.get("max_minutes", 1e9)) * 60
