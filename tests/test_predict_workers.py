@@ -49,3 +49,8 @@ def test_text_processor_pickles_without_its_cache(tiny_tagger):
 def test_bad_worker_count_is_refused(tiny_tagger):
     with pytest.raises(ValueError, match="num_workers"):
         tiny_tagger.predict(TEXTS, num_workers=-1)
+
+
+def test_progress_bar_does_not_change_the_result(tiny_tagger):
+    docs = tiny_tagger.predict(TEXTS, progress=True)
+    assert [d.text for d in docs] == TEXTS and spans(docs) == spans(tiny_tagger.predict(TEXTS))

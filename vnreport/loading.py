@@ -13,12 +13,14 @@ DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
 
 
 def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | None = None,
-         dtype: torch.dtype | None = None, stride: int | None = None) -> Tagger:
+         dtype: torch.dtype | None = None, stride: int | None = None, quantize: str | None = None,
+         runtime: str | None = None) -> Tagger:
     """Load a vnreport tagger; with no argument, the model shipped inside the package (offline).
 
     `stride` overrides the saved overlap between windows (subwords). The default 64 gives
     the first words of a window the sentence before them; 0 runs ~15 % fewer positions
-    through the model for a small loss of accuracy (benchmarks/RESULTS.md)."""
+    through the model for a small loss of accuracy (benchmarks/RESULTS.md).
+    `quantize="int8"` and `runtime="onnx"` run the encoder faster on a CPU (`vnreport.runtime`)."""
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -47,4 +49,9 @@ def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | 
         if stride < 0:
             raise ValueError(f"stride must be ≥ 0 subwords, got {stride}")
         meta = meta | {"stride": stride}
-    return Tagger(model, tokenizer, segmenter, meta, device=device, dtype=dtype)
+    tagger = Tagger(model, tokenizer, segmenter, meta, device=device, dtype=dtype)
+    if quantize is not None or runtime not in (None, "torch"):
+        from vnreport.runtime import optimize
+
+        tagger.model = optimize(tagger.model, tagger.device, quantize, runtime)
+    return tagger

@@ -113,8 +113,11 @@ class Tagger:
         from tqdm.auto import tqdm
 
         items, single = self.sanitize(texts)
+        docs: list[Document] = []
         with tqdm(total=len(items), desc="predict", unit="doc", disable=not progress) as bar:
-            docs = [bar.update(1) or doc for doc in self.stream(items, batch_size, num_workers)]
+            for doc in self.stream(items, batch_size, num_workers):
+                docs.append(doc)
+                bar.update(1)
         return docs[0] if single else docs
 
     def stream(self, texts: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, num_workers: int = 0) -> Iterator[Document]:
@@ -146,6 +149,8 @@ class Tagger:
 
     def save(self, path: str | Path, extra_meta: dict[str, Any] | None = None) -> Path:
         """Write a self-describing model directory (weights, tokenizer, vnreport.json)."""
+        if not isinstance(self.model, TaggerModel) or hasattr(self.model, "vnreport_runtime"):
+            raise ValueError("a quantized or ONNX tagger cannot be saved; save the model loaded without quantize/runtime")
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(str(path))

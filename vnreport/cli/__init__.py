@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vnreport.cli import data, predict
+from vnreport.cli import corpus, data, predict
 from vnreport.data.io import DataError
 
-GROUPS = (predict, data)
+GROUPS = (predict, data, corpus)
 
 
 def build_parser() -> argparse.ArgumentParser:

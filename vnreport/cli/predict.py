@@ -12,9 +12,9 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
     if args.format in ("csv", "html") and not args.output:
         raise SystemExit(f"vnreport predict: --format {args.format} needs -o ({'a folder' if args.format == 'csv' else 'a file'})")
-    tagger = load(args.model, device=args.device, stride=args.stride)
+    tagger = load(args.model, device=args.device, stride=args.stride, quantize=args.quantize, runtime=args.runtime)
     texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
-    docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1)
+    docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1, num_workers=args.num_workers)
     for f, d in zip(args.files, docs):
         d.id = f
     if args.format == "csv":
@@ -44,7 +44,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from vnreport.evaluate import evaluate, write_report
     from vnreport.loading import load
 
-    tagger = load(args.model, device=args.device, stride=args.stride)
+    tagger = load(args.model, device=args.device, stride=args.stride, quantize=args.quantize, runtime=args.runtime)
     report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
     if args.out:
         write_report(report, args.out)
@@ -62,12 +62,21 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def speed_options(p: argparse.ArgumentParser) -> None:
+    from vnreport.pipeline import DEFAULT_BATCH_SIZE
+
+    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    p.add_argument("--quantize", choices=["int8"], help="int8 dynamic quantization (CPU; ONNX Runtime unless --runtime torch)")
+    p.add_argument("--runtime", choices=["torch", "onnx"], help="run the encoder in torch (default) or ONNX Runtime (CPU)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     pr = sub.add_parser("predict", help="tag report files (plain UTF-8 text)")
     pr.add_argument("files", nargs="+")
     pr.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     pr.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
-    pr.add_argument("--batch-size", type=int, default=32)
+    speed_options(pr)
+    pr.add_argument("--num-workers", type=int, default=0, help="processes that segment and decode while the model runs")
     pr.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
     pr.add_argument("--format", choices=["json", "jsonl", "csv", "html"], default="json",
                     help="csv: officials/indicators/directives.csv in the folder -o; html: one page with spans and records")
@@ -77,7 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     ev.add_argument("--data", required=True)
     ev.add_argument("--device")
-    ev.add_argument("--batch-size", type=int, default=32)
+    speed_options(ev)
     ev.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
     ev.add_argument("--out", help="folder for metrics.json, errors.jsonl, report.txt")
     ev.add_argument("--json", action="store_true", help="print JSON instead of the table")

@@ -24,6 +24,7 @@ from vnreport.model import TaggerModel
 from vnreport.pipeline import META_FILE, Tagger
 from vnreport.schema import DIRECTIVE_LABELS, ENTITY_LABELS, bio_labels
 from vnreport.segment import get_segmenter
+from vnreport.train.distributed import Distributed
 from vnreport.train.features import build_features
 
 
@@ -84,7 +85,8 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
 
     t = cfg.get("train", {})
     _seed(int(t.get("seed", 0)))
-    device = torch.device(t.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
+    dist = Distributed(torch.device(t.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")))
+    device = dist.device
     out = Path(cfg["output_dir"])
     out.mkdir(parents=True, exist_ok=True)
     train_docs = [d for path in _as_list(cfg["data"]["train"]) for d in load_jsonl(path)]
@@ -113,15 +115,16 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
         sched.load_state_dict(saved["scheduler"])
         state = saved["state"]
         print(f"resumed after epoch {state['epoch']}")
+    forward, opt, sched = dist.prepare(model, opt, sched)
     started = time.time()
     for epoch in range(state["epoch"], epochs):
         model.train()
         order = ds.shuffle(seed=int(t.get("seed", 0)) + epoch)
         total = 0.0
-        for cols in tqdm(order.iter(batch_size=bs), total=steps_per_epoch, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", leave=False):
+        for cols in tqdm(dist.shard(order.iter(batch_size=bs)), total=dist.steps(steps_per_epoch), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", leave=False):
             batch = {k: v.to(device) for k, v in _collate(cols, tagger.encoder.pad_id).items()}
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                loss = model(**batch)["loss"]
+                loss = forward(**batch)["loss"]
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -138,8 +141,9 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
                "minutes": round((time.time() - started) / 60, 2)}
         state["history"].append(rec)
         print(json.dumps(rec))
-        if rec["dev_entities_f1"] > state["best_f1"]:
-            state["best_f1"] = rec["dev_entities_f1"]
+        improved = rec["dev_entities_f1"] > state["best_f1"]
+        state["best_f1"] = max(state["best_f1"], rec["dev_entities_f1"])
+        if improved and dist.is_main:
             tagger.save(out / "best", extra_meta={
                 "training": {k: v for k, v in cfg.items() if not k.startswith("_")},
                 "data": {"train": _as_list(cfg["data"]["train"]), "dev": _as_list(cfg["data"]["dev"]),
@@ -150,8 +154,9 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
                 **_pretraining_facts(cfg["model"]),
             })
         state["epoch"] = epoch + 1
-        ckpt.mkdir(parents=True, exist_ok=True)
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state}, ckpt / "state.pt")
+        if dist.is_main:
+            ckpt.mkdir(parents=True, exist_ok=True)
+            torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state}, ckpt / "state.pt")
     (out / "history.json").write_text(json.dumps(state["history"], indent=2))
     return {"best_dev_entities_f1": state["best_f1"], "best_model": str(out / "best"), "history": state["history"]}
 
