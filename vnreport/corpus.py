@@ -211,7 +211,7 @@ def run_ray(shards: Shards, todo: list[int], load: LoadOptions, workers: int, ba
     # reading a shard is light: it takes no CPU from the taggers (else 2 actors on 2 CPUs starve the reads)
     ds = ray.data.read_text([str(shards.input(k)) for k in todo], include_paths=True, num_cpus=0)
     ds = ds.map_batches(RayTagger, fn_constructor_kwargs={"load": load, "batch_size": batch_size},
-                        batch_size=max(8 * batch_size, 64), concurrency=workers,
+                        batch_size=max(8 * batch_size, 64), compute=ray.data.ActorPoolStrategy(size=workers),
                         num_gpus=1 if gpu else 0, num_cpus=1)
     by_input = {shards.input(k).name: k for k in todo}
     buffers: dict[int, list[str]] = {}

@@ -23,8 +23,9 @@ from vnreport.schema import LAYERS
 from vnreport.segment import Segmenter
 
 META_FILE = "vnreport.json"
-# windows per forward pass: on 2 CPU threads 8 beats 32 (benchmarks/RESULTS.md); a GPU wants 64+
-DEFAULT_BATCH_SIZE = 8
+# windows per forward pass: on 2 CPU threads 32 is as fast as 8 with length-sorted batches and
+# faster with int8 (benchmarks/RESULTS.md); a GPU wants 64+
+DEFAULT_BATCH_SIZE = 32
 
 __all__ = ["DEFAULT_BATCH_SIZE", "META_FILE", "Prepared", "Tagger", "describe", "window_inputs"]
 
