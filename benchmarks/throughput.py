@@ -2,7 +2,7 @@
 plain Hugging Face token-classification pipeline on the same model and texts.
 
     python benchmarks/throughput.py --device cpu --threads 1 2 --batch-sizes 8
-    python benchmarks/throughput.py --device cuda --batch-sizes 1 8 64
+    python benchmarks/throughput.py --device cuda --batch-sizes 8 64 256 --num-workers 6 --profile 64
 
 Texts: the gold test split (real documents joined from ../shared) plus the seeds.
 Words are whitespace-separated tokens of the input. Prints one JSON line per setting.
@@ -101,22 +101,30 @@ def main() -> None:
                          "(a shared machine's noise only ever slows a run down)")
     ap.add_argument("--stride", type=int, help="window overlap in subwords (default: the model's)")
     ap.add_argument("--no-hf", action="store_true", help="skip the HF pipeline comparison")
+    ap.add_argument("--num-workers", type=int, default=0,
+                    help="also time predict(..., num_workers=N): preprocessing and decoding in N processes while the model runs")
     ap.add_argument("--profile", type=int, metavar="BATCH_SIZE", help="print torch.profiler's top operators of forward() at this batch size")
     args = ap.parse_args()
     texts = load_texts(args.repeat)
     n_words = sum(len(t.split()) for t in texts)
     tagger = vnreport.load(args.model, device=args.device, stride=args.stride)
     tagger.predict(texts[:4])  # warm-up: lazy loads, kernels, word cache for those texts
+    if args.num_workers:
+        tagger.predict(texts[:8], num_workers=args.num_workers)  # start the worker processes
     for threads in args.threads:
         if threads:
             torch.set_num_threads(threads)
         for bs in args.batch_sizes:
-            runs, hf_runs = [], []
+            runs, hf_runs, pooled = [], [], []
             for _ in range(args.rounds):
                 tagger.encoder._ids.cache_clear()  # first-time tokenization is part of the measured cost
                 if tagger.device.type == "cuda":
                     torch.cuda.reset_peak_memory_stats()
                 runs.append(timed_predict(tagger, texts, bs))
+                if args.num_workers:
+                    t0 = time.perf_counter()
+                    tagger.predict(texts, batch_size=bs, num_workers=args.num_workers)
+                    pooled.append(time.perf_counter() - t0)
                 if not args.no_hf:
                     seconds, hf_chunks, hf_positions = hf_pipeline_seconds(tagger, texts, bs)
                     hf_runs.append(seconds)
@@ -131,12 +139,17 @@ def main() -> None:
                 **{k: round(v, 3) for k, v in t.items()},
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             }
+            if pooled:
+                row["num_workers"] = args.num_workers
+                row["words_per_s_with_workers"] = round(n_words / min(pooled))
             if tagger.device.type == "cuda":
                 row["peak_gpu_mb"] = round(torch.cuda.max_memory_allocated() / 2**20)
             if hf_runs:
                 row["hf_pipeline_words_per_s"] = round(n_words / min(hf_runs))
                 row["hf_pipeline_words_per_s_slowest"] = round(n_words / max(hf_runs))
                 row["speedup_vs_hf_pipeline"] = round(min(hf_runs) / t["total_s"], 2)
+                if pooled:
+                    row["speedup_vs_hf_pipeline_with_workers"] = round(min(hf_runs) / min(pooled), 2)
                 row["hf_pipeline_chunks"], row["hf_pipeline_positions"] = hf_chunks, hf_positions
             print(json.dumps(row), flush=True)
     if args.profile:

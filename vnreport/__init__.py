@@ -7,11 +7,11 @@ from vnreport.schema import Span  # noqa: E402
 from vnreport.document import Document  # noqa: E402
 
 
-def load(path_or_hub_id=None, device=None, dtype=None, stride=None):
+def load(path_or_hub_id=None, device=None, dtype=None, stride=None, quantize=None, runtime=None):
     """Load a tagger (see `vnreport.loading.load`); no argument → the embedded default model."""
     from vnreport.loading import load as _load
 
-    return _load(path_or_hub_id, device=device, dtype=dtype, stride=stride)
+    return _load(path_or_hub_id, device=device, dtype=dtype, stride=stride, quantize=quantize, runtime=runtime)
 
 
 _default = None

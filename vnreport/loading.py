@@ -18,12 +18,14 @@ _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?")  # "owner/name" or "nam
 
 
 def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | None = None,
-         dtype: torch.dtype | None = None, stride: int | None = None) -> Tagger:
+         dtype: torch.dtype | None = None, stride: int | None = None, quantize: str | None = None,
+         runtime: str | None = None) -> Tagger:
     """Load a vnreport tagger; with no argument, the model shipped inside the package (offline).
 
     `stride` overrides the saved overlap between windows (subwords). The default 64 gives
     the first words of a window the sentence before them; 0 runs ~15 % fewer positions
-    through the model for a small loss of accuracy (benchmarks/RESULTS.md)."""
+    through the model for a small loss of accuracy (benchmarks/RESULTS.md).
+    `quantize="int8"` and `runtime="onnx"` run the encoder faster on a CPU (`vnreport.runtime`)."""
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -51,7 +53,12 @@ def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | 
     segmenter = get_segmenter(meta["segmenter"]["name"])
     if stride is not None:
         meta = meta | {"stride": stride}
-    return Tagger(model, tokenizer, segmenter, meta, device=device, dtype=dtype)
+    tagger = Tagger(model, tokenizer, segmenter, meta, device=device, dtype=dtype)
+    if quantize is not None or runtime not in (None, "torch"):
+        from vnreport.runtime import optimize
+
+        tagger.model = optimize(tagger.model, tagger.device, quantize, runtime)
+    return tagger
 
 
 def _first_line(e: BaseException) -> str:

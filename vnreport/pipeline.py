@@ -7,25 +7,29 @@ Windows of many documents are batched together, sorted by length to pad little.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import weakref
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 import torch
 
-from vnreport.model import LAYER_NAMES, TaggerModel
-from vnreport.normalize import NormalizedText, normalize
-from vnreport.schema import Span
 from vnreport.document import Document
 from vnreport.errors import BadValueError
-from vnreport.segment import Segmenter, Word, get_segmenter
-from vnreport.spans import clause_ends, decode, line_breaks, trim
-from vnreport.subwords import SubwordEncoder
-from vnreport.windows import Window, merge, plan_windows
+from vnreport.model import TaggerModel
+from vnreport.processing import Prepared, TextProcessor, window_inputs
+from vnreport.schema import LAYERS
+from vnreport.segment import Segmenter
 
 META_FILE = "vnreport.json"
+# windows per forward pass: on 2 CPU threads 32 is as fast as 8 with length-sorted batches and
+# faster with int8 (benchmarks/RESULTS.md); a GPU wants 64+
+DEFAULT_BATCH_SIZE = 32
+
+__all__ = ["DEFAULT_BATCH_SIZE", "META_FILE", "Prepared", "Tagger", "describe", "resolve_device", "window_inputs"]
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -44,26 +48,6 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     return dev
 
 
-@dataclass
-class Prepared:
-    """A document after preprocessing: everything the model and the decoder need."""
-
-    norm: NormalizedText
-    words: list[Word]
-    subwords: list[tuple[int, ...]]
-    windows: list[Window]
-
-
-def window_inputs(p: Prepared, win: Window, cls_id: int, sep_id: int) -> tuple[list[int], list[int]]:
-    """Input ids of one window and the position of each word's first subword."""
-    ids, firsts = [cls_id], []
-    for k in range(win.first, win.last):
-        firsts.append(len(ids))
-        ids.extend(p.subwords[k])
-    ids.append(sep_id)
-    return ids, firsts
-
-
 class Tagger:
     """A loaded model with its tokenizer, segmenter and self-description (`meta`)."""
 
@@ -72,23 +56,28 @@ class Tagger:
         self.device = resolve_device(device)
         self.model = model.to(self.device).eval()
         self.dtype = dtype if dtype is not None else (torch.bfloat16 if self.device.type == "cuda" else None)
-        self.tokenizer = tokenizer
-        self.segmenter = segmenter
-        self.encoder = SubwordEncoder(tokenizer)
         self.meta = meta or {}
-        self.max_subwords = int(self.meta.get("max_length", 256)) - 2
-        self.stride = int(self.meta.get("stride", 64))
-        if not 0 <= self.stride < self.max_subwords:  # a stride ≥ the window would never move forward
-            raise BadValueError(f"stride must be ≥ 0 and smaller than the window ({self.max_subwords} subwords), got {self.stride}")
-        # layers whose spans end only at punctuation, a sentence end or the text end
-        self.clause_end_layers = tuple(self.meta.get("clause_end_layers", ["directives"]))
-        # layers whose spans never run across a line break (dev: entities gain, directives do not)
-        self.line_cut_layers = tuple(self.meta.get("line_cut_layers", ["entities"]))
         self.labels = model.layer_labels
+        max_subwords, stride = int(self.meta.get("max_length", 256)) - 2, int(self.meta.get("stride", 64))
+        if not 0 <= stride < max_subwords:  # a stride ≥ the window would never move forward
+            raise BadValueError(f"stride must be ≥ 0 and smaller than the window ({max_subwords} subwords), got {stride}")
+        self.text = TextProcessor(tokenizer, segmenter, self.labels, max_subwords, stride,
+                                  self.meta.get("clause_end_layers", ["directives"]),
+                                  self.meta.get("line_cut_layers", ["entities"]))
+        self._pool = None
+
+    # the text side lives in `self.text` (it runs in worker processes too)
+    tokenizer = property(lambda self: self.text.tokenizer)
+    segmenter = property(lambda self: self.text.segmenter)
+    encoder = property(lambda self: self.text.encoder)
+    max_subwords = property(lambda self: self.text.max_subwords)
+    stride = property(lambda self: self.text.stride)
+    clause_end_layers = property(lambda self: self.text.clause_end_layers)
+    line_cut_layers = property(lambda self: self.text.line_cut_layers)
 
     # -- the four steps -------------------------------------------------------------
     @staticmethod
-    def sanitize(texts: str | Sequence[str], batch_size: int = 32) -> tuple[list[str], bool]:
+    def sanitize(texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> tuple[list[str], bool]:
         """The texts as a list, and whether one str was given; a clear error for anything else.
 
         bytes and dicts are iterable but would be read as numbers or keys: refused, not guessed."""
@@ -107,74 +96,95 @@ class Tagger:
         return items, False
 
     def preprocess(self, text: str) -> Prepared:
-        norm = normalize(text)
-        words = self.segmenter.segment(norm.text)
-        subwords = self.encoder.encode(words)
-        windows = plan_windows(words, [len(s) for s in subwords], self.max_subwords, self.stride)
-        return Prepared(norm, words, subwords, windows)
+        return self.text.preprocess(text)
 
     @torch.inference_mode()
-    def forward(self, prepared: Sequence[Prepared], batch_size: int = 32) -> list[dict[str, list[np.ndarray]]]:
-        """Per document, per layer: word probabilities of each window."""
-        jobs = [(d, w) for d, p in enumerate(prepared) for w in range(len(p.windows))]
-        inputs = {job: window_inputs(prepared[job[0]], prepared[job[0]].windows[job[1]], self.encoder.cls_id, self.encoder.sep_id) for job in jobs}
-        jobs.sort(key=lambda j: len(inputs[j][0]))
-        out: list[dict[str, list[np.ndarray]]] = [{layer: [None] * len(p.windows) for layer in LAYER_NAMES} for p in prepared]
+    def forward(self, prepared: Sequence[Prepared], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, list[np.ndarray]]]:
+        """Per document, per layer: word probabilities of each window.
+
+        Windows of all documents are sorted by length so a batch pads little. Only each
+        word's first subword is read, so those rows are picked on the device before one
+        softmax per layer, and each batch makes one copy to the host, which on a GPU is
+        asynchronous and waited for once at the end."""
+        enc = self.encoder
+        jobs = [(d, w, *window_inputs(p, win, enc.cls_id, enc.sep_id))
+                for d, p in enumerate(prepared) for w, win in enumerate(p.windows)]
+        jobs.sort(key=lambda j: len(j[2]))
+        copies = []
         for b in range(0, len(jobs), batch_size):
             batch = jobs[b:b + batch_size]
-            width = max(len(inputs[j][0]) for j in batch)
-            ids = torch.full((len(batch), width), self.encoder.pad_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for r, j in enumerate(batch):
-                seq = inputs[j][0]
-                ids[r, :len(seq)] = torch.tensor(seq)
-                mask[r, :len(seq)] = 1
+            ids, mask, rows = _batch_arrays(batch, enc.pad_id)
+            to_dev = (lambda a: torch.from_numpy(a).to(self.device, non_blocking=True))
             with torch.autocast(self.device.type, dtype=self.dtype or torch.float32, enabled=self.dtype is not None):
-                logits = self.model(ids.to(self.device), mask.to(self.device))
-            for layer in LAYER_NAMES:
-                probs = torch.softmax(logits[layer].float(), dim=-1).cpu().numpy()
-                for r, j in enumerate(batch):
-                    out[j[0]][layer][j[1]] = probs[r, inputs[j][1]]
+                logits = self.model(to_dev(ids), to_dev(mask))
+            rows_dev = to_dev(rows)
+            probs = torch.cat([torch.softmax(logits[layer].flatten(0, 1).index_select(0, rows_dev).float(), dim=-1)
+                               for layer in LAYERS], dim=1)
+            copies.append((batch, probs.to("cpu", non_blocking=True)))
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+        out: list[dict[str, list[np.ndarray]]] = [{layer: [None] * len(p.windows) for layer in LAYERS} for p in prepared]
+        cols = np.cumsum([0] + [len(self.labels[layer]) for layer in LAYERS])
+        for batch, host in copies:
+            probs = host.numpy()
+            start = 0
+            for d, w, _, firsts in batch:
+                for i, layer in enumerate(LAYERS):
+                    out[d][layer][w] = probs[start:start + len(firsts), cols[i]:cols[i + 1]]
+                start += len(firsts)
         return out
 
     def postprocess(self, p: Prepared, window_probs: dict[str, list[np.ndarray]]) -> Document:
-        text = p.norm.original
-        layers: dict[str, list[Span]] = {}
-        cuts = line_breaks(p.norm.text, p.words)
-        for layer in LAYER_NAMES:
-            spans: list[Span] = []
-            if p.words:
-                probs = merge(len(p.words), p.windows, window_probs[layer])
-                may_end = clause_ends(p.words) if layer in self.clause_end_layers else None
-                cut = cuts if layer in self.line_cut_layers else None
-                for first, last, label, score in decode(probs, self.labels[layer], may_end, cut):
-                    s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
-                    if s == e:
-                        continue
-                    s, e = p.norm.to_original(s, e)
-                    spans.append(Span(s, e, label, text[s:e], score))
-            layers[layer] = spans
-        return Document(text=text, **layers)
+        return self.text.postprocess(p, window_probs)
 
     # -- public API -----------------------------------------------------------------
-    def predict(self, texts: str | Sequence[str], batch_size: int = 32, progress: bool = False) -> Document | list[Document]:
-        """Spans (and records) for one text or many; any string is valid input."""
-        items, single = self.sanitize(texts, batch_size)
-        docs: list[Document] = []
-        chunk = max(batch_size * 4, 64)
+    def predict(self, texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+                num_workers: int = 0) -> Document | list[Document]:
+        """Spans (and records) for one text or many; any string is valid input.
+
+        `num_workers` > 0 segments, tokenizes and decodes in that many worker processes while
+        the model runs (worth it on a GPU; the spans are the same)."""
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(items), desc="predict", unit="doc", disable=not progress)
-        for c in range(0, len(items), chunk):
-            prepared = [self.preprocess(t) for t in items[c:c + chunk]]
-            probs = self.forward(prepared, batch_size)
-            docs.extend(self.postprocess(p, pr) for p, pr in zip(prepared, probs))
-            bar.update(len(prepared))
-        bar.close()
+        items, single = self.sanitize(texts, batch_size)
+        docs: list[Document] = []
+        with tqdm(total=len(items), desc="predict", unit="doc", disable=not progress) as bar:
+            for doc in self.stream(items, batch_size, num_workers):
+                docs.append(doc)
+                bar.update(1)
         return docs[0] if single else docs
+
+    def stream(self, texts: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, num_workers: int = 0) -> Iterator[Document]:
+        """Documents in input order for an iterable of texts, holding a few chunks of it at a time."""
+        chunk = max(batch_size * 4, 64)  # documents whose windows are sorted by length together
+        if not num_workers:
+            for group in _chunks(map(self.preprocess, texts), chunk):
+                yield from map(self.postprocess, group, self.forward(group, batch_size))
+            return
+        pool = self._workers(num_workers)
+        decoding: deque = deque()
+        for group in _chunks(pool.preprocess(texts, ahead=2 * chunk), chunk):
+            decoding.extend(map(pool.postprocess, group, self.forward(group, batch_size)))
+            while len(decoding) > chunk:  # the workers decode this chunk while the model runs the next
+                yield decoding.popleft().result()
+        while decoding:
+            yield decoding.popleft().result()
+
+    def _workers(self, n: int):
+        """The worker pool, started on first use and kept for later calls with the same `n`."""
+        from vnreport.workers import TextPool
+
+        if self._pool is None or self._pool.n != n:
+            if self._pool is not None:
+                self._pool.close()
+            self._pool = TextPool(self.text, n)
+            weakref.finalize(self, self._pool.close)
+        return self._pool
 
     def save(self, path: str | Path, extra_meta: dict[str, Any] | None = None) -> Path:
         """Write a self-describing model directory (weights, tokenizer, vnreport.json)."""
+        if not isinstance(self.model, TaggerModel) or hasattr(self.model, "vnreport_runtime"):
+            raise ValueError("a quantized or ONNX tagger cannot be saved; save the model loaded without quantize/runtime")
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(str(path))
@@ -199,9 +209,28 @@ def describe(model: TaggerModel, segmenter: Segmenter, meta: dict[str, Any]) -> 
         "transformers_version": transformers.__version__,
         "torch_version": torch.__version__.split("+")[0],
         "segmenter": {"name": segmenter.name, "version": segmenter.version},
-        "labels": {layer: model.layer_labels[layer] for layer in LAYER_NAMES},
+        "labels": {layer: model.layer_labels[layer] for layer in LAYERS},
         "max_length": meta.get("max_length", 256),
         "stride": meta.get("stride", 64),
         "clause_end_layers": meta.get("clause_end_layers", ["directives"]),
         "line_cut_layers": meta.get("line_cut_layers", ["entities"]),
     }
+
+
+def _batch_arrays(batch: list[tuple], pad_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Padded input ids, attention mask, and the flat (row * width + position) index of each
+    word's first subword, for windows given as (doc, window, ids, firsts)."""
+    width = max(len(j[2]) for j in batch)
+    ids = np.full((len(batch), width), pad_id, dtype=np.int64)
+    for r, j in enumerate(batch):
+        ids[r, :len(j[2])] = j[2]
+    lengths = np.array([len(j[2]) for j in batch])
+    mask = (np.arange(width)[None, :] < lengths[:, None]).astype(np.int64)
+    rows = np.concatenate([r * width + np.asarray(j[3], dtype=np.int64) for r, j in enumerate(batch)])
+    return ids, mask, rows
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while group := list(islice(it, size)):
+        yield group

@@ -4,11 +4,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vnreport.cli import data, predict, serve, train
+from vnreport.cli import corpus, data, predict, serve, train
 from vnreport.data.io import DataError
 from vnreport.errors import UserError
 
-GROUPS = (predict, data, train, serve)
+GROUPS = (predict, data, train, serve, corpus)
 
 
 class _Parser(argparse.ArgumentParser):

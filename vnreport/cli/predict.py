@@ -18,8 +18,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     if args.output:
         check_output(Path(args.output), folder=args.format == "csv", inputs=args.files)
     texts = [read_text(f, args.encoding) for f in args.files]  # every file is checked before the model loads
-    tagger = load(args.model, device=args.device, stride=args.stride)
-    docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1)
+    tagger = load(args.model, device=args.device, stride=args.stride, quantize=args.quantize, runtime=args.runtime)
+    docs = tagger.predict(texts, batch_size=args.batch_size, progress=len(texts) > 1, num_workers=args.num_workers)
     for f, d in zip(args.files, docs):
         d.id = f
     if args.format == "csv":
@@ -60,9 +60,21 @@ def check_output(out: Path, folder: bool, inputs: list[str]) -> None:
 
 def positive_int(value: str) -> int:
     """argparse type: an integer ≥ 1 (a batch size)."""
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return _int_from(value, 1, "a positive integer")
+
+
+def non_negative_int(value: str) -> int:
+    """argparse type: an integer ≥ 0 (a number of worker processes)."""
+    return _int_from(value, 0, "an integer ≥ 0")
+
+
+def _int_from(value: str, least: int, what: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {value!r}") from None
+    if n < least:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {value}")
     return n
 
 
@@ -71,7 +83,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from vnreport.loading import load
 
     check_file(args.data)
-    tagger = load(args.model, device=args.device, stride=args.stride)
+    tagger = load(args.model, device=args.device, stride=args.stride, quantize=args.quantize, runtime=args.runtime)
     report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
     if args.out:
         write_report(report, args.out)
@@ -89,12 +101,21 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def speed_options(p: argparse.ArgumentParser) -> None:
+    from vnreport.pipeline import DEFAULT_BATCH_SIZE
+
+    p.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH_SIZE)
+    p.add_argument("--quantize", choices=["int8"], help="int8 dynamic quantization (CPU; ONNX Runtime unless --runtime torch)")
+    p.add_argument("--runtime", choices=["torch", "onnx"], help="run the encoder in torch (default) or ONNX Runtime (CPU)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     pr = sub.add_parser("predict", help="tag report files (plain text, UTF-8 unless --encoding)")
     pr.add_argument("files", nargs="+")
     pr.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     pr.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
-    pr.add_argument("--batch-size", type=positive_int, default=32)
+    speed_options(pr)
+    pr.add_argument("--num-workers", type=non_negative_int, default=0, help="processes that segment and decode while the model runs")
     pr.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
     pr.add_argument("--encoding", help="encoding of the files (default utf-8; e.g. utf-16, cp1258); a UTF-8 byte-order mark is always removed")
     pr.add_argument("--format", choices=["json", "jsonl", "csv", "html"], default="json",
@@ -105,7 +126,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     ev.add_argument("--data", required=True)
     ev.add_argument("--device")
-    ev.add_argument("--batch-size", type=positive_int, default=32)
+    speed_options(ev)
     ev.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")
     ev.add_argument("--out", help="folder for metrics.json, errors.jsonl, report.txt")
     ev.add_argument("--json", action="store_true", help="print JSON instead of the table")

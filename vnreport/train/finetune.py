@@ -26,6 +26,7 @@ from vnreport.schema import bio_labels
 from vnreport.segment import get_segmenter
 from vnreport.train import checkpoint
 from vnreport.train.config import config_labels
+from vnreport.train.distributed import Distributed
 from vnreport.train.features import build_features
 from vnreport.train.heads import build_model, resolve_source
 from vnreport.train.selection import Selection, mean_loss
@@ -91,7 +92,8 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
 
     t = cfg.get("train", {})
     _seed(int(t.get("seed", 0)))
-    device = torch.device(t.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
+    dist = Distributed(torch.device(t.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")))
+    device = dist.device
     out = Path(cfg["output_dir"])
     out.mkdir(parents=True, exist_ok=True)
     labels, conll = config_labels(cfg), cfg["data"].get("conll")
@@ -122,15 +124,16 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
         checkpoint.restore(saved, model, opt, sched)
         state = saved["state"]
         print(f"resumed after epoch {state['epoch']}")
+    forward, opt, sched = dist.prepare(model, opt, sched)
     started = time.time()
     for epoch in range(state["epoch"], epochs):
         model.train()
         order = ds.shuffle(seed=int(t.get("seed", 0)) + epoch)
         total = 0.0
-        for cols in tqdm(order.iter(batch_size=bs), total=steps_per_epoch, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", leave=False):
+        for cols in tqdm(dist.shard(order.iter(batch_size=bs)), total=dist.steps(steps_per_epoch), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", leave=False):
             batch = {k: v.to(device) for k, v in _collate(cols, tagger.encoder.pad_id).items()}
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                loss = model(**batch)["loss"]
+                loss = forward(**batch)["loss"]
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -152,17 +155,19 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
         print(json.dumps(rec))
         if selection.better(rec[selection.key], state.get("best")):
             state["best"], state["best_epoch"] = rec[selection.key], epoch + 1
-            checkpoint.save_best(tagger, out / "best", extra_meta={
-                "training": {k: v for k, v in cfg.items() if not k.startswith("_")},
-                "data": {"train": _as_list(cfg["data"]["train"]), "dev": _as_list(cfg["data"]["dev"]),
-                         "silver": _as_list(cfg["data"].get("silver") or []),
-                         "train_documents": len(train_docs), "dev_documents": len(dev_docs)},
-                "metrics": {"dev": report.to_dict(), "epoch": epoch + 1, "selected_by": selection.key},
-                "license": cfg.get("license", "MIT"),
-                **_pretraining_facts(cfg["model"]),
-            })
+            if dist.is_main:
+                checkpoint.save_best(tagger, out / "best", extra_meta={
+                    "training": {k: v for k, v in cfg.items() if not k.startswith("_")},
+                    "data": {"train": _as_list(cfg["data"]["train"]), "dev": _as_list(cfg["data"]["dev"]),
+                             "silver": _as_list(cfg["data"].get("silver") or []),
+                             "train_documents": len(train_docs), "dev_documents": len(dev_docs)},
+                    "metrics": {"dev": report.to_dict(), "epoch": epoch + 1, "selected_by": selection.key},
+                    "license": cfg.get("license", "MIT"),
+                    **_pretraining_facts(cfg["model"]),
+                })
         state["epoch"] = epoch + 1
-        checkpoint.save_state(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state})
+        if dist.is_main:
+            checkpoint.save_state(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "state": state})
     (out / "history.json").write_text(json.dumps(state["history"], indent=2))
     best = state["history"][state["best_epoch"] - 1] if state.get("best_epoch") else {}
     return {"best_dev_entities_f1": best.get("dev_entities_f1"), "selected_by": selection.key,

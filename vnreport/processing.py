@@ -1,0 +1,94 @@
+"""Everything of the tagger but the model: text → windows before it, probabilities → spans after it.
+
+It holds no torch state and pickles to (tokenizer, segmenter name, sizes, labels), so worker
+processes can run it next to the model (`Tagger.predict(..., num_workers=N)`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from vnreport.document import Document
+from vnreport.normalize import NormalizedText, normalize
+from vnreport.schema import LAYERS, Span
+from vnreport.segment import Segmenter, Word, get_segmenter
+from vnreport.spans import clause_ends, decode, line_breaks, trim
+from vnreport.subwords import SubwordEncoder
+from vnreport.windows import Window, merge, plan_windows
+
+
+@dataclass
+class Prepared:
+    """A document after preprocessing: everything the model and the decoder need."""
+
+    norm: NormalizedText
+    words: list[Word]
+    subwords: list[tuple[int, ...]]
+    windows: list[Window]
+
+
+def window_inputs(p: Prepared, win: Window, cls_id: int, sep_id: int) -> tuple[list[int], list[int]]:
+    """Input ids of one window and the position of each word's first subword."""
+    ids, firsts = [cls_id], []
+    for k in range(win.first, win.last):
+        firsts.append(len(ids))
+        ids.extend(p.subwords[k])
+    ids.append(sep_id)
+    return ids, firsts
+
+
+class TextProcessor:
+    """normalize → segment → subwords → windows, and merged window probabilities → spans."""
+
+    def __init__(self, tokenizer, segmenter: Segmenter, labels: dict[str, list[str]], max_subwords: int = 254,
+                 stride: int = 64, clause_end_layers: Sequence[str] = ("directives",),
+                 line_cut_layers: Sequence[str] = ("entities",)):
+        self.tokenizer = tokenizer
+        self.segmenter = segmenter
+        self.encoder = SubwordEncoder(tokenizer)
+        self.labels = labels
+        self.max_subwords = max_subwords
+        self.stride = stride
+        # layers whose spans end only at punctuation, a sentence end or the text end
+        self.clause_end_layers = tuple(clause_end_layers)
+        # layers whose spans never run across a line break (dev: entities gain, directives do not)
+        self.line_cut_layers = tuple(line_cut_layers)
+
+    def __reduce__(self) -> tuple[Any, tuple]:
+        # the segmenter is rebuilt by name (pyvi's CRF does not pickle) and the word cache starts empty
+        return _rebuild, (self.tokenizer, self.segmenter.name, self.labels, self.max_subwords, self.stride,
+                          self.clause_end_layers, self.line_cut_layers)
+
+    def preprocess(self, text: str) -> Prepared:
+        norm = normalize(text)
+        words = self.segmenter.segment(norm.text)
+        subwords = self.encoder.encode(words)
+        windows = plan_windows(words, [len(s) for s in subwords], self.max_subwords, self.stride)
+        return Prepared(norm, words, subwords, windows)
+
+    def postprocess(self, p: Prepared, window_probs: dict[str, list[np.ndarray]]) -> Document:
+        text = p.norm.original
+        layers: dict[str, list[Span]] = {}
+        cuts = line_breaks(p.norm.text, p.words)
+        for layer in LAYERS:
+            spans: list[Span] = []
+            if p.words:
+                probs = merge(len(p.words), p.windows, window_probs[layer])
+                may_end = clause_ends(p.words) if layer in self.clause_end_layers else None
+                cut = cuts if layer in self.line_cut_layers else None
+                for first, last, label, score in decode(probs, self.labels[layer], may_end, cut):
+                    s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
+                    if s == e:
+                        continue
+                    s, e = p.norm.to_original(s, e)
+                    spans.append(Span(s, e, label, text[s:e], score))
+            layers[layer] = spans
+        return Document(text=text, **layers)
+
+
+def _rebuild(tokenizer, segmenter_name: str, labels, max_subwords: int, stride: int, clause_end_layers,
+             line_cut_layers) -> TextProcessor:
+    return TextProcessor(tokenizer, get_segmenter(segmenter_name), labels, max_subwords, stride, clause_end_layers,
+                         line_cut_layers)
