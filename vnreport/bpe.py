@@ -9,6 +9,7 @@ BPE trainer (fast, already a dependency of transformers) and write them in that 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -37,15 +38,22 @@ def learn_bpe(lines: Iterable[str], out_dir: str | Path, vocab_size: int = 16000
     merges = [m if isinstance(m, str) else " ".join(m) for m in model["merges"]]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "bpe.codes", "w", encoding="utf-8") as f:
-        for rank, m in enumerate(merges):
-            f.write(f"{m} {len(merges) - rank}\n")
-    with open(out / "vocab.txt", "w", encoding="utf-8") as f:
-        seen = set(SPECIAL)
-        for sym, _ in sorted(vocab.items(), key=lambda kv: kv[1]):
-            token = sym[: -len("</w>")] if sym.endswith("</w>") else sym + "@@"
-            if token in seen or not token or " " in token:
-                continue
-            seen.add(token)
-            f.write(f"{token} 1\n")
+    codes = [f"{m} {len(merges) - rank}\n" for rank, m in enumerate(merges)]
+    tokens, seen = [], set(SPECIAL)
+    for sym, _ in sorted(vocab.items(), key=lambda kv: kv[1]):
+        token = sym[: -len("</w>")] if sym.endswith("</w>") else sym + "@@"
+        if token in seen or not token or " " in token:
+            continue
+        seen.add(token)
+        tokens.append(f"{token} 1\n")
+    _write_atomic(out / "bpe.codes", "".join(codes))
+    _write_atomic(out / "vocab.txt", "".join(tokens))
     return out
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write beside, then rename: a reader (another process of a data-parallel run learning the
+    same vocabulary) sees the old file or the whole new one, never half of it."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

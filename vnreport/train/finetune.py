@@ -106,7 +106,8 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
     ckpt = out / "checkpoint-last"
     saved = checkpoint.load_state(ckpt, device) if t.get("resume", True) else None
     tagger = init_tagger(cfg, device, [d.text for d in train_docs], checkpoint.tokenizer_dir(ckpt) if saved else None)
-    checkpoint.save_tokenizer(ckpt, tagger.tokenizer)  # the vocabulary the weights in checkpoint-last will use
+    if dist.is_main:  # the vocabulary the weights in checkpoint-last will use (one writer: ranks would race)
+        checkpoint.save_tokenizer(ckpt, tagger.tokenizer)
     selection = Selection.for_dev(dev_docs)
     rows, fstats = build_features(tagger, train_docs)
     print(f"train: {fstats.documents} documents, {fstats.windows} windows, {fstats.spans} spans "
