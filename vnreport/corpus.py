@@ -15,7 +15,6 @@ Engines (the same shards and the same output lines for each):
 """
 from __future__ import annotations
 
-import gzip
 import json
 import multiprocessing
 import os
@@ -23,9 +22,9 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator
 
-from vnreport.data.io import DataError
+from vnreport.data.io import DataError, json_lines
 from vnreport.pipeline import DEFAULT_BATCH_SIZE
 
 ENGINES = ("single", "local", "ray")
@@ -57,28 +56,14 @@ class CorpusResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def open_text(path: Path, mode: str = "rt") -> TextIO:
-    return gzip.open(path, mode, encoding="utf-8") if path.suffix == ".gz" else open(path, mode, encoding="utf-8")
-
-
 def read_records(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, line) of each non-blank input line, checked to be an object with `id` and a string `text`."""
-    try:
-        with open_text(path) as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise DataError(path, n, f"not JSON ({e.msg})") from None
-                if not isinstance(rec, dict) or "id" not in rec:
-                    raise DataError(path, n, "a record needs an `id`")
-                if not isinstance(rec.get("text"), str):
-                    raise DataError(path, n, f"`text` must be a string (id {rec['id']!r})")
-                yield n, line.rstrip("\n")
-    except (OSError, EOFError, UnicodeDecodeError) as e:
-        raise DataError(path, None, f"cannot read ({e})") from None
+    for n, rec, line in json_lines(path):
+        if not isinstance(rec, dict) or "id" not in rec:
+            raise DataError(path, n, "a record needs an `id`")
+        if not isinstance(rec.get("text"), str):
+            raise DataError(path, n, f"`text` must be a string (id {rec['id']!r})")
+        yield n, line
 
 
 def write_atomic(path: Path, lines: Iterator[str] | list[str]) -> int:

@@ -113,7 +113,8 @@ def line_breaks(text: str, words: Sequence[Word]) -> np.ndarray:
     """cut[t]: a line break lies between word t and word t + 1, so no span may join them."""
     cut = np.zeros(len(words), dtype=bool)
     for t in range(len(words) - 1):
-        cut[t] = "\n" in text[words[t].end:words[t + 1].start] or "\r" in text[words[t].end:words[t + 1].start]
+        gap = text[words[t].end:words[t + 1].start]
+        cut[t] = "\n" in gap or "\r" in gap
     return cut
 
 

@@ -13,7 +13,7 @@ import unicodedata
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from vnreport.schema import LAYERS, LabelSet, Span
 from vnreport.document import Document
@@ -45,6 +45,41 @@ def resolve_ref_path(ref_file: str, base: Path) -> Path:
     raise FileNotFoundError(ref_file)
 
 
+def open_text(path: str | Path, mode: str = "rt") -> IO:
+    """A file of text or bytes, gzip-compressed when its name ends in `.gz`."""
+    path = Path(path)
+    if path.suffix == ".gz":
+        return gzip.open(path, mode, encoding="utf-8") if "t" in mode else gzip.open(path, mode)
+    return open(path, mode, encoding="utf-8") if "t" in mode else open(path, mode)
+
+
+def json_lines(path: str | Path) -> Iterator[tuple[int, Any, str]]:
+    """(line number, parsed value, line) of each non-blank line of a JSONL file (`.gz` too);
+    a line that is not UTF-8 or not JSON, or a file that cannot be read, raises DataError."""
+    try:
+        f = open_text(path, "rb")
+    except OSError as e:
+        raise DataError(path, None, f"cannot read: {e.strerror}") from None
+    lineno = 0
+    try:
+        with f:
+            for lineno, raw in enumerate(f, 1):
+                try:
+                    line = raw.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError as e:
+                    raise DataError(path, lineno, f"not UTF-8 (byte 0x{raw[e.start]:02x} at byte {e.start + 1}); "
+                                    "convert the file to UTF-8") from None
+                if not line.strip():
+                    continue
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise DataError(path, lineno, f"not valid JSON ({e.msg} at column {e.colno})") from None
+                yield lineno, value, line
+    except (OSError, EOFError, zlib.error) as e:  # a damaged gzip shows only while reading
+        raise DataError(path, lineno + 1, f"cannot read ({e})") from None
+
+
 @lru_cache(maxsize=16)
 def _read_source(path: str) -> dict[str | None, str]:
     """All texts of a source file: `{id: text}` for JSONL(.gz), `{None: text}` for plain text.
@@ -55,9 +90,8 @@ def _read_source(path: str) -> dict[str | None, str]:
     try:
         if not (path.endswith(".jsonl") or path.endswith(".jsonl.gz")):
             return {None: Path(path).read_text(encoding="utf-8")}
-        opener = gzip.open if path.endswith(".gz") else open
         texts: dict[str | None, str] = {}
-        with opener(path, "rt", encoding="utf-8") as f:
+        with open_text(path) as f:
             for n, line in enumerate(f, 1):
                 rec = json.loads(line)
                 if not (isinstance(rec, dict) and isinstance(rec.get("id"), str) and isinstance(rec.get("text"), str)):
@@ -162,28 +196,12 @@ def iter_documents(path: str | Path, labels: LabelSet | None = None) -> Iterator
     """(line, document) for each record of a JSONL file; the first bad line raises DataError."""
     path = Path(path)
     seen: dict[str, int] = {}
-    try:
-        f = open(path, "rb")
-    except OSError as e:
-        raise DataError(path, None, f"cannot read: {e.strerror}") from None
-    with f:
-        for lineno, raw in enumerate(f, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise DataError(path, lineno, f"not UTF-8 (byte 0x{raw[e.start]:02x} at byte {e.start + 1}); "
-                                "convert the file to UTF-8") from None
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise DataError(path, lineno, f"not valid JSON ({e.msg} at column {e.colno})") from None
-            doc = parse_record(rec, path, lineno, labels)
-            if doc.id in seen:
-                raise DataError(path, lineno, f"duplicate id {doc.id!r} (first on line {seen[doc.id]})")
-            seen[doc.id] = lineno
-            yield lineno, doc
+    for lineno, rec, _ in json_lines(path):
+        doc = parse_record(rec, path, lineno, labels)
+        if doc.id in seen:
+            raise DataError(path, lineno, f"duplicate id {doc.id!r} (first on line {seen[doc.id]})")
+        seen[doc.id] = lineno
+        yield lineno, doc
 
 
 def read_documents(path: str | Path, labels: LabelSet | None = None) -> Iterator[Document]:

@@ -75,6 +75,11 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     return (text[cut:end], start + cut) if end > cut else None
 
 
+def _lead_in(text: str) -> tuple[str, int] | None:
+    """What stands before a directive once a list bullet and connectives are stripped; None when nothing does."""
+    return _clean(text.lstrip(" -–•+*\t"), 0)
+
+
 def _opens_group(part: str) -> bool:
     cleaned = _clean(part, 0)
     return cleaned is not None and _ADDRESSEE_HEAD.match(cleaned[0]) is not None
@@ -151,7 +156,7 @@ class _Finder:
     def subject(self, gap_start: int, d: Span) -> Party | None:
         """An item that names its doer before the task without a trigger ("- Công an tỉnh: chủ trì
         ...", "Sở Y tế khẩn trương ..."): a short group or body phrase that alone precedes the directive."""
-        cleaned = _clean(self.text[gap_start:d.start].lstrip(" -–•+*\t"), 0)
+        cleaned = _lead_in(self.text[gap_start:d.start])
         if cleaned is None:
             return None
         text, _ = cleaned
@@ -229,13 +234,12 @@ def build_directives(doc: SpanSource, officials: list[Official]) -> list[Directi
         addressee, limit = f.addressee(gap_start, d)
         rec = DirectiveRecord(d.text, d.start, d.end, addressee=addressee)
         # an item with nothing before its verb but a connective inherits who speaks and to whom
-        bare = _clean(f.text[gap_start:d.start].lstrip(" -–•+*\t"), 0) is None
+        bare = _lead_in(f.text[gap_start:d.start]) is None
         opener = f.opener(n) if bare and addressee is None and not same_sentence else None
         if opener and (prev is None or prev.end <= opener[0]):  # the first item under "... đề nghị X:"
             rec.addressee, rec.issuer = opener[1], opener[2] or (prev.issuer if prev else None)
         elif prev is not None and addressee is None and limit == d.start and (same_sentence or (
-                bare and 
-f.issuer_here(d, limit) is None and f.speaker_between(prev.end, gap_start) is None)):
+                bare and f.issuer_here(d, limit) is None and f.speaker_between(prev.end, gap_start) is None)):
             rec.addressee, rec.issuer = prev.addressee, prev.issuer
         else:
             # no speaker found nearby: the directive goes on the statement of the one before it
