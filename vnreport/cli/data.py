@@ -131,11 +131,9 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _cmd_silver(args: argparse.Namespace) -> int:
-    import gzip
-
     from tqdm.auto import tqdm
 
-    from vnreport.data.io import write_jsonl
+    from vnreport.data.io import open_text, write_jsonl
     from vnreport.data.silver import label_document
 
     exclude: set[str] = set()
@@ -143,7 +141,7 @@ def _cmd_silver(args: argparse.Namespace) -> int:
         text = Path(path).read_text(encoding="utf-8")
         exclude |= {json.loads(line)["id"] for line in text.splitlines() if line.strip()} if path.endswith(".jsonl") else set(text.split())
     docs = []
-    with gzip.open(args.corpus, "rt", encoding="utf-8") if args.corpus.endswith(".gz") else open(args.corpus, encoding="utf-8") as f:
+    with open_text(args.corpus) as f:
         for line in tqdm(f, desc="silver", unit="doc"):
             rec = json.loads(line)
             if rec["id"] in exclude:

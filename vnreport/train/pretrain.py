@@ -11,7 +11,6 @@ for example `vinai/phobert-base` for domain adaptation.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import time
@@ -22,6 +21,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from vnreport.data.io import open_text
 from vnreport.segment import get_segmenter
 from vnreport.train import checkpoint
 
@@ -34,8 +34,7 @@ def iter_corpus(cfg: dict[str, Any]) -> Iterator[str]:
             exclude |= set(Path(item["exclude_ids_file"]).read_text(encoding="utf-8").split())
     for item in cfg["corpus"]:
         path = item["file"]
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8") as f:
+        with open_text(path) as f:
             if path.endswith((".jsonl", ".jsonl.gz")):
                 for line in f:
                     rec = json.loads(line)
