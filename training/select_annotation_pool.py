@@ -15,6 +15,8 @@ import gzip
 import json
 import random
 import re
+from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 CORPORA = ("../shared/corpus/news-vnds-gov.jsonl.gz", "../shared/corpus/news-baomoi.jsonl.gz")
@@ -59,6 +61,55 @@ def level(text: str) -> str:
     return "province"
 
 
+@dataclass
+class Candidate:
+    """A genre-like corpus article, with what the pool and self-training need to know of it."""
+    score: float
+    id: str
+    corpus: str
+    level: str
+    kind: str
+    text: str
+    shingles: set[tuple[str, ...]]
+
+
+def genre_ranked(seen: set[str], accept: Callable[[str], dict[str, int] | None] = features) -> list[Candidate]:
+    """Every article of CORPORA that `accept` takes and not in `seen`, most genre-like first."""
+    ranked: list[Candidate] = []
+    for corpus in CORPORA:
+        with gzip.open(corpus, "rt", encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                text = rec["text"]
+                f_ = accept(text)
+                if f_ is None or rec["id"] in seen:
+                    continue
+                kind = "figures" if f_["figure"] >= 6 else "directives" if f_["directive"] >= 3 else "mixed"
+                score = (min(f_["meeting"], 4) + min(f_["body"], 8) / 2 + min(f_["directive"], 6)
+                         + min(f_["figure"], 10) / 2 + min(f_["title"], 4) + 2 * len(REVIEW.findall(text)))
+                ranked.append(Candidate(score, rec["id"], Path(corpus).name, level(text), kind, text, shingles(text)))
+    return sorted(ranked, key=lambda c: (-c.score, c.id))
+
+
+def same_event(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
+    """Two articles that share this many word 5-grams report the same event."""
+    return len(a & b) > 0.08 * min(len(a), len(b))
+
+
+def distinct_events(ranked: list[Candidate], n: int, avoid: list[set[tuple[str, ...]]] = ()) -> list[Candidate]:
+    """The first `n` candidates that report no event already kept or in `avoid`.
+
+    Why: the same event reported twice would put one story in train and its twin in test."""
+    kept: list[Candidate] = []
+    for c in ranked:
+        if any(same_event(c.shingles, k) for k in avoid) or any(same_event(c.shingles, k.shingles) for k in kept):
+            continue
+        kept.append(c)
+        if len(kept) == n:
+            break
+    return kept
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--exclude", nargs="*", default=["data/annotation_pool_ids.txt"], help="files of ids already offered")
@@ -67,30 +118,8 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     seen = {i for p in args.exclude for i in Path(p).read_text(encoding="utf-8").split()}
-    ranked: list[tuple[float, str, str, str, str]] = []
-    for corpus in CORPORA:
-        with gzip.open(corpus, "rt", encoding="utf-8") as f:
-            for line in f:
-                rec = json.loads(line)
-                text = rec["text"]
-                f_ = features(text)
-                if f_ is None or rec["id"] in seen:
-                    continue
-                kind = "figures" if f_["figure"] >= 6 else "directives" if f_["directive"] >= 3 else "mixed"
-                score = (min(f_["meeting"], 4) + min(f_["body"], 8) / 2 + min(f_["directive"], 6)
-                         + min(f_["figure"], 10) / 2 + min(f_["title"], 4) + 2 * len(REVIEW.findall(text)))
-                ranked.append((score, rec["id"], Path(corpus).name, level(text), kind, shingles(text)))
+    rows = [(c.id, c.corpus, c.level, c.kind) for c in distinct_events(genre_ranked(seen), args.n)]
     rng = random.Random(args.seed)
-    rows: list[tuple[str, str, str, str]] = []
-    kept: list[set[tuple[str, ...]]] = []
-    for score, doc_id, corpus, lvl, kind, sh in sorted(ranked, key=lambda r: (-r[0], r[1])):
-        # the same event reported twice would put one story in train and its twin in test
-        if any(len(sh & k) > 0.08 * min(len(sh), len(k)) for k in kept):
-            continue
-        kept.append(sh)
-        rows.append((doc_id, corpus, lvl, kind))
-        if len(rows) == args.n:
-            break
     rng.shuffle(rows)
     # split by document: 30 % test, 14 % dev, the rest train, interleaved so every stratum is in each
     splits = ["test", "train", "dev", "train", "test", "train", "train", "test", "train", "train",
@@ -99,7 +128,7 @@ def main() -> None:
         out.write("id\tcorpus\tlevel\tkind\tsplit\n")
         for i, (doc_id, corpus, lvl, kind) in enumerate(rows):
             out.write(f"{doc_id}\t{corpus}\t{lvl}\t{kind}\t{splits[i % len(splits)]}\n")
-    print(f"{len(rows)} documents of {len(ranked)} candidates -> {args.out}")
+    print(f"{len(rows)} documents -> {args.out}")
 
 
 if __name__ == "__main__":
