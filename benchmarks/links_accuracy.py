@@ -21,6 +21,9 @@ sys.path.insert(0, str(REPO))
 
 from vnreport.data.io import load_jsonl  # noqa: E402
 from vnreport.document import Document  # noqa: E402
+from vnreport.records.directives import build_directives  # noqa: E402
+from vnreport.records.linker import Linker, default_linker  # noqa: E402
+from vnreport.records.officials import build_officials  # noqa: E402
 
 
 def norm(s: str | None) -> str | None:
@@ -71,7 +74,7 @@ def score_officials(docs: list[Document], reading: dict[str, dict], show: bool =
     t = OfficialTally()
     for doc in docs:
         got = {norm(o.name): {norm(f) for x in o.titles for f in getattr(x, "forms", [x.text])} for o in doc.officials if o.name}
-        want = {norm(p["name"]): {norm(x) for x in p["titles"]} for p in reading[doc.id]["officials"]}
+        want = {norm(p["name"]): {norm(x) for x in p["titles"]} for p in reading[doc.id].get("officials", [])}
         t.expected += len(want)
         t.predicted += len(got)
         t.title_pairs_expected += sum(map(len, want.values()))
@@ -91,15 +94,17 @@ def score_officials(docs: list[Document], reading: dict[str, dict], show: bool =
 
 
 def score_directives(docs: list[Document], gold: dict[str, Document], reading: dict[str, dict],
-                     show: bool = False) -> DirectiveTally:
-    """Each read directive is matched with the record whose span overlaps its gold span most."""
+                     show: bool = False, linker: Linker | None = None) -> DirectiveTally:
+    """Each read directive is matched with the record whose span overlaps its gold span most
+    (records built with `linker`; None: the rules alone)."""
     t = DirectiveTally()
     for doc in docs:
+        records = build_directives(doc, build_officials(doc), linker)
         spans = {s.start: s for s in gold[doc.id].directives}
         for e in reading[doc.id]["directives"]:
             t.expected += 1
             g = spans[e["start"]]
-            cands = [(min(r.end, g.end) - max(r.start, g.start), r) for r in doc.directive_records]
+            cands = [(min(r.end, g.end) - max(r.start, g.start), r) for r in records]
             cands = [c for c in cands if c[0] > 0]
             if not cands:
                 if show:
@@ -147,10 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     for source, docs in runs:
         print(score_officials(docs, reading, args.show).row(source))
     print("\nDirectives: the record whose span overlaps the gold directive most is compared with the reading.\n")
-    print("| spans | directives read | with a record | issuer right | addressee right | addressee overlaps |")
-    print("|---|---|---|---|---|---|")
+    print("| spans | choice | directives read | with a record | issuer right | addressee right | addressee overlaps |")
+    print("|---|---|---|---|---|---|---|")
     for source, docs in runs:
-        print(score_directives(docs, by_id, reading, args.show).row(source))
+        for choice, linker in (("rules", None), ("linker", default_linker())):
+            print(score_directives(docs, by_id, reading, args.show, linker).row(f"{source} | {choice}"))
     return 0
 
 

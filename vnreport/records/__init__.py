@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from vnreport.records.directives import DirectiveRecord, build_directives
 from vnreport.records.indicators import Figure, Indicator, build_indicators
+from vnreport.records.linker import default_linker
 from vnreport.records.numbers import Quantity, parse_number, parse_quantity
 from vnreport.records.officials import Official, Title, build_officials
 
@@ -32,9 +33,10 @@ class Records:
 
 
 def build_records(doc: SpanSource) -> Records:
-    """All records of `doc`; directives need the officials to name their issuers."""
+    """All records of `doc`; directives need the officials to name their issuers, and the shipped
+    linker weights choose among the candidates the rules find."""
     officials = build_officials(doc)
-    return Records(officials, build_indicators(doc), build_directives(doc, officials))
+    return Records(officials, build_indicators(doc), build_directives(doc, officials, default_linker()))
 
 
 __all__ = ["DirectiveRecord", "Figure", "Indicator", "Official", "Quantity", "Records", "Title",

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vnreport.records.linker import Linker, addressee_candidates, issuer_candidates
 from vnreport.records.officials import Official
+from vnreport.records.party import Party
 from vnreport.records.sentences import Sentences
 from vnreport.schema import Span, SpanSource
 
@@ -30,24 +32,6 @@ _ADDRESSEE_HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|th�
                              r"phòng|ban|cấp|Đảng|cơ quan|đơn vị|chính quyền|người đứng đầu|địa phương)(?!\w)", re.I)
 LOOKBACK_SENTENCES = 10
 MAX_SUBJECT_WORDS = 8
-
-
-@dataclass
-class Party:
-    """An issuer or addressee: the text used, the official it denotes (if any) and its offsets."""
-
-    text: str
-    start: int
-    end: int
-    official: Official | None = None
-
-    @property
-    def label(self) -> str:
-        """Who is meant: the official's name when the mention is linked to one, else the mention."""
-        return self.official.label if self.official else self.text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.label, "mention": self.text, "start": self.start, "end": self.end}
 
 
 @dataclass
@@ -220,30 +204,69 @@ class _Finder:
         return self.speaker_between(lo, self.sents.bounds(n)[0])
 
 
-def build_directives(doc: SpanSource, officials: list[Official]) -> list[DirectiveRecord]:
-    """One record per DIR span, with carry-over: a directive without a trigger of its own (an
-    item of a list, a sentence of a concluding speech) keeps the issuer and addressee of the one
-    before it, until a new speaker or a new trigger with its addressee begins."""
+@dataclass
+class Situation:
+    """Where a directive stands: what the rules and the learned linker both decide from."""
+
+    span: Span
+    same_sentence: bool  # the previous directive ends in this directive's sentence
+    gap_start: int  # where the text that may name its addressee begins
+    addressee: Party | None  # named in that text (after a trigger, or a doer before the task)
+    trigger_at: int  # before this offset its issuer must stand; the directive's start when no trigger
+    bare: bool  # nothing but a bullet or connectives before it
+    opened: bool  # it is the first item under a list opener ("... đề nghị X:")
+    opener: Party | None  # that opener's addressee and issuer
+    opener_issuer: Party | None
+    new_speaker: bool  # an official speaks between the previous directive and this one
+
+
+def _situation(f: _Finder, d: Span, prev: DirectiveRecord | None) -> Situation:
+    n = f.sents.index(d.start)
+    same_sentence = prev is not None and f.sents.index(prev.end - 1) == n
+    gap_start = prev.end if same_sentence else f.sents.bounds(n)[0]
+    addressee, limit = f.addressee(gap_start, d)
+    bare = _lead_in(f.text[gap_start:d.start]) is None
+    opener = f.opener(n) if bare and addressee is None and not same_sentence else None
+    if opener and prev is not None and prev.end > opener[0]:  # an opener governs only the first item under it
+        opener = None
+    new_speaker = prev is not None and f.speaker_between(prev.end, gap_start) is not None
+    return Situation(d, same_sentence, gap_start, addressee, limit, bare, opener is not None, opener[1] if opener else None,
+                     opener[2] if opener else None, new_speaker)
+
+
+def _by_rules(f: _Finder, s: Situation, prev: DirectiveRecord | None) -> DirectiveRecord:
+    """Carry-over: a directive without a trigger of its own (an item of a list, a sentence of a
+    concluding speech) keeps the issuer and addressee of the one before it, until a new speaker
+    or a new trigger with its addressee begins."""
+    d = s.span
+    rec = DirectiveRecord(d.text, d.start, d.end, addressee=s.addressee)
+    if s.opened:  # the first item under "... đề nghị X:"
+        rec.addressee, rec.issuer = s.opener, s.opener_issuer or (prev.issuer if prev else None)
+    elif prev is not None and s.addressee is None and s.trigger_at == d.start and (s.same_sentence or (
+            s.bare and f.issuer_here(d, s.trigger_at) is None and not s.new_speaker)):
+        rec.addressee, rec.issuer = prev.addressee, prev.issuer
+    else:
+        # no speaker found nearby: the directive goes on the statement of the one before it
+        rec.issuer = f.issuer(d, s.trigger_at) or (prev.issuer if prev else None)
+    return rec
+
+
+def build_directives(doc: SpanSource, officials: list[Official], linker: Linker | None = None) -> list[DirectiveRecord]:
+    """One record per DIR span. The rules choose its issuer and addressee; with a `linker`
+    (`linker.default_linker()`), learned weights choose among every candidate, the rules'
+    choice being one of its features."""
     f = _Finder(doc, officials)
     records: list[DirectiveRecord] = []
     prev: DirectiveRecord | None = None
     for d in _dir_spans(doc):
-        n = f.sents.index(d.start)
-        same_sentence = prev is not None and f.sents.index(prev.end - 1) == n
-        gap_start = prev.end if same_sentence else f.sents.bounds(n)[0]
-        addressee, limit = f.addressee(gap_start, d)
-        rec = DirectiveRecord(d.text, d.start, d.end, addressee=addressee)
-        # an item with nothing before its verb but a connective inherits who speaks and to whom
-        bare = _lead_in(f.text[gap_start:d.start]) is None
-        opener = f.opener(n) if bare and addressee is None and not same_sentence else None
-        if opener and (prev is None or prev.end <= opener[0]):  # the first item under "... đề nghị X:"
-            rec.addressee, rec.issuer = opener[1], opener[2] or (prev.issuer if prev else None)
-        elif prev is not None and addressee is None and limit == d.start and (same_sentence or (
-                bare and f.issuer_here(d, limit) is None and f.speaker_between(prev.end, gap_start) is None)):
-            rec.addressee, rec.issuer = prev.addressee, prev.issuer
-        else:
-            # no speaker found nearby: the directive goes on the statement of the one before it
-            rec.issuer = f.issuer(d, limit) or (prev.issuer if prev else None)
+        s = _situation(f, d, prev)
+        rec = _by_rules(f, s, prev)
+        if linker is not None:
+            # carry-over is never offered across a new speaker, nor an addressee to a directive with a trigger of its own
+            before_i, before_a = (prev.issuer, prev.addressee) if prev and not s.new_speaker else (None, None)
+            before_a = before_a if s.trigger_at == d.start else None
+            rec.issuer = linker.choose("issuer", d, issuer_candidates(f, s, rec.issuer, before_i)).party
+            rec.addressee = linker.choose("addressee", d, addressee_candidates(f, s, rec.addressee, before_a)).party
         records.append(rec)
         prev = rec
     return records

@@ -1,0 +1,98 @@
+"""The learned directive linker: it chooses among the rules' candidates, falls back to the rules for
+a role without weights, never carries over a new speaker, and its trainer learns from readings."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from vnreport.data.markup import parse_markup
+from vnreport.records.directives import build_directives
+from vnreport.records.linker import WEIGHTS, Linker, default_linker
+from vnreport.records.officials import build_officials
+
+REPO = Path(__file__).resolve().parents[1]
+
+SPEECH = ("Kết luận hội nghị, đồng chí <PER>Trần Văn Nam</PER> yêu cầu <ORG>Phòng Nông nghiệp</ORG> "
+          "<DIR>rà soát diện tích lúa</DIR>. Các xã cần <DIR>chủ động phòng chống hạn</DIR>.")
+
+
+def doc_of(markup: str):
+    return parse_markup(f"#@ id: t\n{markup}")
+
+
+def pairs(doc, linker) -> list[tuple[str | None, str | None]]:
+    return [(r.issuer.label if r.issuer else None, r.addressee.label if r.addressee else None)
+            for r in build_directives(doc, build_officials(doc), linker)]
+
+
+def train_linker_module():
+    spec = importlib.util.spec_from_file_location("train_linker", REPO / "training" / "train_linker.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_a_linker_without_weights_decides_as_the_rules():
+    doc = doc_of(SPEECH)
+    assert pairs(doc, Linker({})) == pairs(doc, None)
+
+
+def test_weights_choose_among_the_candidates():
+    doc = doc_of(SPEECH)
+    rules = pairs(doc, None)
+    assert rules[0] == ("Trần Văn Nam", "Phòng Nông nghiệp")
+    # weights that prefer "not stated" for every addressee and the rules' issuer
+    silent = Linker({"issuer": {"src_rule": 5.0}, "addressee": {"null": 5.0}})
+    assert pairs(doc, silent) == [(i, None) for i, _ in rules]
+    # weights that prefer a phrase read before "cần" give the second directive "Các xã"
+    phrase = Linker({"issuer": {"src_rule": 5.0}, "addressee": {"src_phrase": 5.0, "phrase_whole": 1.0}})
+    assert pairs(doc, phrase)[1] == ("Trần Văn Nam", "Các xã")
+
+
+def test_no_carry_over_across_a_new_speaker_whatever_the_weights():
+    doc = doc_of("Đồng chí <PER>Trần Văn Nam</PER> đề nghị UBND các xã <DIR>rà soát hộ nghèo</DIR>. "
+                 "Phát biểu tại hội nghị, đồng chí <PER>Lê Thị Hoa</PER> nhấn mạnh:\n"
+                 "- <DIR>Tăng cường kiểm tra an toàn thực phẩm</DIR>.")
+    carry = Linker({"issuer": {"src_prev": 10.0}, "addressee": {"src_prev": 10.0}})
+    issuer, addressee = pairs(doc, carry)[1]
+    assert issuer != "Trần Văn Nam" and addressee != "UBND các xã"
+
+
+def test_the_shipped_weights_are_used_by_records_and_describe_themselves():
+    assert WEIGHTS.exists()
+    meta = json.loads(WEIGHTS.read_text(encoding="utf-8"))["meta"]
+    assert set(meta["learned_roles"]) <= {"issuer", "addressee"} and meta["trained_on"]["directives"] > 0
+    linker = default_linker()
+    assert linker is not None and set(linker.weights) == set(meta["learned_roles"])
+    doc = doc_of(SPEECH)
+    got = [(r.issuer.label if r.issuer else None, r.addressee.label if r.addressee else None)
+           for r in doc.directive_records]
+    assert got == pairs(doc, linker)
+    for r in doc.directive_records:  # every party keeps offsets into the text
+        for p in (r.issuer, r.addressee):
+            assert p is None or doc.text[p.start:p.end] == p.text
+
+
+def test_the_trainer_learns_a_reading_the_rules_miss(tmp_path):
+    tl = train_linker_module()
+    # "khuyến cáo" is no trigger of the rules, so they give the second directive no addressee;
+    # the reading says "người dân", a phrase the linker is offered after the asking word
+    text = SPEECH.replace("Các xã cần <DIR>chủ động phòng chống hạn", "Đồng chí cũng khuyến cáo người dân <DIR>hạn chế đốt rơm rạ")
+    docs = [doc_of(text.replace("Trần Văn Nam", name)) for name in ("Trần Văn Nam", "Lê Văn Bình", "Đỗ Thị Lan")]
+    for i, d in enumerate(docs):
+        d.id = f"t{i}"
+    reading = {}
+    for d in docs:
+        dirs = sorted(d.directives, key=lambda s: s.start)
+        name = d.entities[0].text
+        reading[d.id] = {"id": d.id, "directives": [
+            {"start": dirs[0].start, "issuer": name, "addressee": "Phòng Nông nghiệp"},
+            {"start": dirs[1].start, "issuer": name, "addressee": "người dân"}]}
+    assert tl.accuracy(None, docs, reading)["addressee"] == pytest.approx(0.5)
+    examples, unreachable = tl.collect(docs, reading)
+    assert unreachable == {"issuer": 0, "addressee": 0} and len(examples["addressee"]) == 6
+    linker = Linker({r: tl.fit(examples[r], 0.001) for r in tl.ROLES})
+    assert tl.accuracy(linker, docs, reading) == {"issuer": 1.0, "addressee": 1.0}

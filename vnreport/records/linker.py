@@ -1,0 +1,228 @@
+"""A learned choice of each directive's issuer and addressee among the candidates around it.
+
+Why: the rules of `directives.py` find the right party among their candidates far more often
+than their fixed order of precedence picks it, and that order fit the reports it was written
+on better than new ones (issue 14). Here every candidate (each official, title or body that
+could have spoken, each phrase that could be addressed, the one carried from the directive
+before, and "none") gets a score from a few features of where it stands; a log-linear model
+trained on hand readings of the train split (`training/train_linker.py`) picks the best. The
+rules' own choice is one of the features, and with no weights the rules decide alone.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vnreport.records.party import Party
+
+if TYPE_CHECKING:
+    from vnreport.records.directives import Situation, _Finder
+
+WEIGHTS = Path(__file__).with_name("linker.json")
+_SPEECH_AFTER = re.compile(r"[\s,]*(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|giao|cho ý kiến|"
+                           r"khẳng định|cho rằng|chủ trì|quán triệt|chỉ ra|đề xuất|kiến nghị|thông tin|báo cáo)(?!\w)", re.I)
+_HONORIFIC = re.compile(r"(?:đồng chí|ông|bà|đ/c)\s*$", re.I)
+_CHAIR = re.compile(r"chủ trì", re.I)
+# words after which the addressee follows ("khuyến cáo người dân ..."), wider than the rules' triggers
+_ASK = re.compile(r"(?<!\w)(?:đề nghị|yêu cầu|giao cho|giao|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|bắt buộc|quán triệt|"
+                  r"nhắc nhở|đôn đốc)(?!\w)", re.I)
+_MUST = re.compile(r"(?:[\s,:;]|cần phải|cần thiết phải|cần|phải|có trách nhiệm|có nhiệm vụ|thì|sớm)+$", re.I)
+_LEAD_WORDS = re.compile(r"^(?:[\s,:;\-–•+*]|trong thời gian tới|thời gian tới|bên cạnh đó|đồng thời|cùng với đó|"
+                         r"ngoài ra|do đó|vì vậy|tuy nhiên|riêng|tiếp tục|muốn như vậy|trong đó)+", re.I)
+# a clause that sets a condition or a source, not a doer ("Trường hợp ...", "Theo Bộ trưởng ...", "Để ...")
+_SUBORDINATE = re.compile(r"(?:trường hợp|theo|để|nếu|khi|kể từ|từ|trong|sau|trước|với|đối với|về|qua|tại|nhằm)(?!\w)", re.I)
+# a phrase that names a matter, not a doer ("Việc khoanh vùng ... phải", "Tình huống ...")
+_THING = re.compile(r"(?:việc|công tác|tình huống|tỷ lệ|tỉ lệ|biện pháp|các biện pháp|hoạt động|các hoạt động|dự án|"
+                    r"các dự án|chương trình|kế hoạch|phương án)(?!\w)", re.I)
+_PRONOUN_SPEAKS = re.compile(r"(?<!\w)(?:ông|bà|đồng chí này)\s+(?:cũng\s+)?(?:đề nghị|yêu cầu|chỉ đạo|lưu ý|nhấn mạnh|cho rằng)", re.I)
+MAX_PHRASE_WORDS = 20
+_BULLET = re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])", re.I)
+_HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|"
+                   r"Đảng|cơ quan|đơn vị|chính quyền|người đứng đầu|địa phương|người dân|Bộ|lực lượng|Chủ tịch|"
+                   r"Giám đốc|thủ trưởng|Trưởng)(?!\w)", re.I)
+LOOKBACK_SENTENCES = 15
+
+
+@dataclass
+class Candidate:
+    """One possible issuer or addressee (`party` None: "not stated") and its features."""
+
+    party: Party | None
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str | None:
+        return " ".join(self.party.label.casefold().split()) if self.party else None
+
+
+def _bucket(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8+"
+
+
+def _with_context(own: dict[str, float], context: list[str], heads: list[str]) -> dict[str, float]:
+    """Conjoin the candidate's kind with the directive's context, so a linear score can learn
+    e.g. that a carried addressee wins when the item has no trigger of its own."""
+    out = dict(own)
+    for h in heads:
+        for c in context:
+            out[f"{h}&{c}"] = 1.0
+    return out
+
+
+def _merge(cands: dict[str | None, Candidate], c: Candidate) -> None:
+    """Keep one candidate per party (the nearest mention's features, flags of all sources)."""
+    old = cands.get(c.key)
+    if old is None:
+        cands[c.key] = c
+        return
+    for k, v in c.features.items():
+        if k.startswith("src_") or k not in old.features:
+            old.features[k] = max(v, old.features.get(k, 0.0))
+
+
+def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party | None) -> list[Candidate]:
+    """Officials, titles and speaking bodies in the lookback and the directive's own sentence, the
+    rules' choice, the previous directive's issuer, and none."""
+    d = s.span
+    n = f.sents.index(d.start)
+    s_lo = f.sents.bounds(n)[0]
+    context = [c for c, on in (("same_sentence", s.same_sentence), ("bare", s.bare), ("rule_none", rule is None),
+                               ("new_speaker", s.new_speaker), ("prev_none", prev is None),
+                               ("pronoun", bool(_PRONOUN_SPEAKS.search(f.text, s_lo, d.start)))) if on]
+    lo = f.sents.bounds(max(0, n - LOOKBACK_SENTENCES))[0]
+    s_hi = f.sents.bounds(n)[1]
+    kinds = ("PER", "TITLE", "ORG", "LOC")
+    mentions = f.within(lo, d.start, kinds) + f.within(d.end, s_hi, kinds)
+    officials = [m for m in mentions if m.end <= d.start and (o := f.official_of.get((m.start, m.end))) and o.name]
+    latest_official = officials[-1] if officials else None
+    counts: dict[str, int] = {}
+    for m in mentions:
+        k = " ".join(f.party(m).label.casefold().split())
+        counts[k] = counts.get(k, 0) + 1
+    speaking = [m for m in mentions if m.end <= d.start and _SPEECH_AFTER.match(f.text, m.end)]
+    latest_speaker = speaking[-1] if speaking else None
+    asks = list(_ASK.finditer(f.text, s_lo, d.start))
+    slot = asks[-1].end() if asks else d.start  # after the last asking word stands the addressee, not the issuer
+    cands: dict[str | None, Candidate] = {}
+    for m in sorted(mentions, key=lambda m: abs(d.start - m.start)):
+        p = f.party(m)
+        asks_next = any(0 <= a.start() - m.end <= 40 for a in asks)
+        after = m.start >= d.end
+        dist = 0 if after else n - f.sents.index(m.start)
+        m_lo, m_hi = f.sents.bounds(f.sents.index(m.start))
+        own = {"bias": 1.0, f"kind_{'official' if p.official and p.official.name else m.label}": 1.0,
+               f"dist_{'after' if after else _bucket(dist)}": 1.0,
+               "speaks": float(bool(_SPEECH_AFTER.match(f.text, m.end))),
+               "honorific": float(bool(_HONORIFIC.search(f.text, max(0, m.start - 12), m.start))),
+               "chair": float(bool(_CHAIR.search(f.text, m_lo, m_hi))),
+               "paragraph_between": float("\n" in f.text[m.end:d.start]),
+               "latest_speaker": float(m is latest_speaker),
+               "latest_official": float(m is latest_official),
+               "addressee_slot": float(slot <= m.start < d.start),
+               "asks_next": float(asks_next),
+               "mentions": min(counts[" ".join(p.label.casefold().split())], 5) / 5}
+        _merge(cands, Candidate(p, own))
+    for src, party in (("src_rule", rule), ("src_prev", prev)):
+        if party is not None:
+            _merge(cands, Candidate(party, {"bias": 1.0, src: 1.0}))
+    _merge(cands, Candidate(None, {"null": 1.0}))
+    for c in cands.values():
+        if rule is not None and c.key == Candidate(rule).key:
+            c.features["src_rule"] = 1.0
+        if prev is not None and c.key == Candidate(prev).key:
+            c.features["src_prev"] = 1.0
+        heads = [h for h in ("null", "src_rule", "src_prev", "latest_official", "latest_speaker") if c.features.get(h)]
+        c.features = _with_context(c.features, context, heads)
+    return list(cands.values())
+
+
+def addressee_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party | None) -> list[Candidate]:
+    """What the rules read between trigger and directive, a list opener's addressee, a doer named
+    before the task, the previous directive's addressee, the bodies and groups of the directive's
+    sentence, and none."""
+    d = s.span
+    line_start = f.text.rfind("\n", 0, d.start) + 1
+    context = [c for c, on in (("same_sentence", s.same_sentence), ("bare", s.bare), ("rule_none", rule is None),
+                               ("trigger", s.trigger_at < d.start), ("new_speaker", s.new_speaker),
+                               ("opener", s.opened), ("prev_none", prev is None),
+                               ("list_item", bool(_BULLET.match(f.text, line_start)))) if on]
+    cands: dict[str | None, Candidate] = {}
+    sources = (("src_rule", rule), ("src_own", s.addressee), ("src_prev", prev), ("src_opener", s.opener))
+    for src, party in sources:
+        if party is not None:
+            _merge(cands, Candidate(party, {"bias": 1.0, src: 1.0}))
+    for c in _phrases(f, s):
+        _merge(cands, c)
+    n = f.sents.index(d.start)
+    for m in f.within(f.sents.bounds(n)[0], d.start, ("ORG", "LOC", "TITLE", "PER")):
+        _merge(cands, Candidate(f.party(m), {"bias": 1.0, f"span_{m.label}": 1.0,
+                                             "span_last": float(not f.within(m.end, d.start, ("ORG", "LOC", "TITLE", "PER")))}))
+    _merge(cands, Candidate(None, {"null": 1.0}))
+    for c in cands.values():
+        heads = [h for h in ("null", "src_phrase", *(src for src, _ in sources)) if c.features.get(h)]
+        c.features = _with_context(c.features, context, heads)
+    return list(cands.values())
+
+
+def _phrases(f: _Finder, s: Situation) -> list[Candidate]:
+    """Phrases that may name the doer: the text between the last asking word (or the clause start)
+    and the directive, without a trailing "cần"/"phải", and each of its tails after a comma."""
+    d = s.span
+    gap = f.text[s.gap_start:d.start]
+    asks = list(_ASK.finditer(gap))
+    lo = asks[-1].end() if asks else 0
+    must = _MUST.search(gap, lo)
+    hi = must.start() if must else len(gap)
+    out: list[Candidate] = []
+    cuts = [lo] + [m.end() for m in re.finditer(r"[,:;]\s*", gap[lo:hi])]
+    for k, cut in enumerate(cuts):
+        at = cut if k == 0 else lo + cut
+        lead = _LEAD_WORDS.match(gap, at, hi)
+        at = lead.end() if lead else at
+        text = gap[at:hi].strip()
+        words = len(text.split())
+        if not 0 < words <= MAX_PHRASE_WORDS:
+            continue
+        start = s.gap_start + at + (len(gap[at:hi]) - len(gap[at:hi].lstrip()))
+        feats = {"bias": 1.0, "src_phrase": 1.0, "phrase_after_ask": float(k == 0 and bool(asks)),
+                 "phrase_whole": float(k == 0), f"phrase_words_{_bucket(min(words, 8))}": 1.0,
+                 "phrase_must": float(must is not None and must.start() < must.end()),
+                 "phrase_has_entity": float(bool(f.within(start, start + len(text), ("ORG", "LOC", "TITLE", "PER")))),
+                 "phrase_head": float(bool(_HEAD.match(text))),
+                 "phrase_subordinate": float(bool(_SUBORDINATE.match(text))),
+                 "phrase_thing": float(bool(_THING.match(text))),
+                 "phrase_has_date": float(bool(f.within(start, start + len(text), ("DATE",)))),
+                 "phrase_entity_start": float(bool(f.within(start, start + 1, ("ORG", "LOC", "TITLE", "PER"))))}
+        out.append(Candidate(Party(text, start, start + len(text)), feats))
+    return out
+
+
+class Linker:
+    """Scores candidates with trained weights (one weight table per role)."""
+
+    def __init__(self, weights: dict[str, dict[str, float]], meta: dict[str, Any] | None = None):
+        self.weights = weights
+        self.meta = meta or {}
+
+    def score(self, role: str, c: Candidate) -> float:
+        w = self.weights[role]
+        return sum(w.get(k, 0.0) * v for k, v in c.features.items())
+
+    def choose(self, role: str, d: Any, cands: list[Candidate]) -> Candidate:
+        """The best-scoring candidate; for a role without weights, the rules' choice."""
+        if role not in self.weights:
+            return next((c for c in cands if c.features.get("src_rule")), next(c for c in cands if c.party is None))
+        return max(cands, key=lambda c: self.score(role, c))
+
+
+@lru_cache(maxsize=1)
+def default_linker() -> Linker | None:
+    """The weights shipped with the package, or None (then the rules decide alone)."""
+    if not WEIGHTS.exists():
+        return None
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    return Linker(data["weights"], data.get("meta"))
