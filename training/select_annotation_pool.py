@@ -7,6 +7,9 @@ the most genre-like articles are kept, then a seeded shuffle assigns each docume
 split is not selected on what a model gets right.
 
     python training/select_annotation_pool.py --out data/pool-round3.tsv
+    python training/select_annotation_pool.py --train-only --n 64 --exclude data/annotation_pool_ids.txt \
+        data/predicted/self-train-r1.jsonl --avoid-events data/gold/dev.jsonl data/gold/test.jsonl \
+        --out data/annotation_pool_round4.tsv   # round 4: train only
 """
 from __future__ import annotations
 
@@ -110,20 +113,38 @@ def distinct_events(ranked: list[Candidate], n: int, avoid: list[set[tuple[str, 
     return kept
 
 
+def ids_in(path: str) -> set[str]:
+    """Corpus ids listed in a file: one per line, or the references of a JSONL data file."""
+    text = Path(path).read_text(encoding="utf-8")
+    if not path.endswith(".jsonl"):
+        return set(text.split())
+    recs = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return {r.get("text_ref", {}).get("id", r["id"]) for r in recs}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--exclude", nargs="*", default=["data/annotation_pool_ids.txt"], help="files of ids already offered")
+    ap.add_argument("--exclude", nargs="*", default=["data/annotation_pool_ids.txt"],
+                    help="files of ids already offered (or JSONL data files whose documents to leave out)")
+    ap.add_argument("--avoid-events", nargs="*", default=[],
+                    help="JSONL data files (dev, test) whose events no chosen article may report again")
     ap.add_argument("--n", type=int, default=170, help="how many of the most genre-like articles to take")
+    ap.add_argument("--train-only", action="store_true", help="put every chosen article in train (a later round)")
     ap.add_argument("--seed", type=int, default=20261127)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    seen = {i for p in args.exclude for i in Path(p).read_text(encoding="utf-8").split()}
-    rows = [(c.id, c.corpus, c.level, c.kind) for c in distinct_events(genre_ranked(seen), args.n)]
+    seen = {i for p in args.exclude for i in ids_in(p)}
+    avoid = []
+    if args.avoid_events:
+        from vnreport.data.io import load_jsonl
+        avoid = [shingles(d.text) for p in args.avoid_events for d in load_jsonl(p)]
+    rows = [(c.id, c.corpus, c.level, c.kind) for c in distinct_events(genre_ranked(seen), args.n, avoid)]
     rng = random.Random(args.seed)
     rng.shuffle(rows)
     # split by document: 30 % test, 14 % dev, the rest train, interleaved so every stratum is in each
-    splits = ["test", "train", "dev", "train", "test", "train", "train", "test", "train", "train",
-              "test", "dev", "train", "train", "test", "train", "test", "train", "train", "train"]
+    splits = ["train"] if args.train_only else [
+        "test", "train", "dev", "train", "test", "train", "train", "test", "train", "train",
+        "test", "dev", "train", "train", "test", "train", "test", "train", "train", "train"]
     with open(args.out, "w", encoding="utf-8") as out:
         out.write("id\tcorpus\tlevel\tkind\tsplit\n")
         for i, (doc_id, corpus, lvl, kind) in enumerate(rows):
