@@ -96,3 +96,22 @@ def test_the_trainer_learns_a_reading_the_rules_miss(tmp_path):
     assert unreachable == {"issuer": 0, "addressee": 0} and len(examples["addressee"]) == 6
     linker = Linker({r: tl.fit(examples[r], 0.001) for r in tl.ROLES})
     assert tl.accuracy(linker, docs, reading) == {"issuer": 1.0, "addressee": 1.0}
+
+
+def test_a_title_or_short_name_only_one_named_official_can_be_is_resolved_to_them():
+    from vnreport.records.directives import _Finder
+    from vnreport.records.linker import _resolve
+
+    def resolved(markup: str, mention: str) -> str:
+        doc = doc_of(markup)
+        f = _Finder(doc, build_officials(doc))
+        span = next(s for s in doc.entities if s.text == mention)
+        assert f.party(span).official is None  # the officials leave this mention unlinked
+        return _resolve(f, f.party(span), span.label).label
+
+    one = ("<PER>Lê Thị Thủy</PER>, <TITLE>Bí thư Tỉnh ủy</TITLE>, dự họp. "
+           "<TITLE>Bí thư Tỉnh ủy Hà Nam</TITLE> đề nghị các xã <DIR>truy vết nhanh</DIR>. Ông <PER>Thủy</PER> nói thêm.")
+    assert resolved(one, "Bí thư Tỉnh ủy Hà Nam") == "Lê Thị Thủy"
+    two = ("<PER>Lê Thị Thủy</PER>, <TITLE>Bí thư Tỉnh ủy</TITLE>, và <PER>Đinh Văn Nam</PER>, <TITLE>Bí thư Huyện ủy</TITLE>, dự họp. "
+           "<TITLE>Bí thư Tỉnh ủy Hà Nam</TITLE> đề nghị các xã <DIR>truy vết nhanh</DIR>.")
+    assert resolved(two, "Bí thư Tỉnh ủy Hà Nam") == "Bí thư Tỉnh ủy Hà Nam"  # two secretaries: left as written

@@ -44,6 +44,9 @@ _BULLET = re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])", re.I)
 _HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|"
                    r"Đảng|cơ quan|đơn vị|chính quyền|người đứng đầu|địa phương|người dân|Bộ|lực lượng|Chủ tịch|"
                    r"Giám đốc|thủ trưởng|Trưởng)(?!\w)", re.I)
+# the post a title names, without its body ("Bí thư Tỉnh ủy Hà Nam" → "bí thư")
+_POST = re.compile(r"(?:phó |quyền )?(?:chủ tịch nước|chủ tịch|tổng bí thư|bí thư|giám đốc|bộ trưởng|thứ trưởng|"
+                   r"thủ tướng|trưởng ban|trưởng phòng|chủ nhiệm|cục trưởng|viện trưởng|hiệu trưởng|chánh văn phòng)(?!\w)", re.I)
 LOOKBACK_SENTENCES = 15
 
 
@@ -84,6 +87,26 @@ def _merge(cands: dict[str | None, Candidate], c: Candidate) -> None:
             old.features[k] = max(v, old.features.get(k, 0.0))
 
 
+def _post(text: str) -> str | None:
+    m = _POST.match(text.strip())
+    return " ".join(m.group(0).casefold().split()) if m else None
+
+
+def _resolve(f: _Finder, p: Party, label: str) -> Party:
+    """A title or short name that the officials did not link ("Bí thư Tỉnh ủy Hà Nam", "ông Phong")
+    but that only one named official of the document can be: that official."""
+    if p.official is not None and p.official.name:
+        return p
+    named = {id(o): o for o in f.official_of.values() if o.name}.values()
+    if label == "PER":
+        match = [o for o in named if o.name.endswith(" " + p.text)]
+    elif label == "TITLE" and (post := _post(p.text)):
+        match = [o for o in named if any(_post(form) == post for t in o.titles for form in t.forms)]
+    else:
+        return p
+    return Party(p.text, p.start, p.end, match[0]) if len(match) == 1 else p
+
+
 def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party | None) -> list[Candidate]:
     """Officials, titles and speaking bodies in the lookback and the directive's own sentence, the
     rules' choice, the previous directive's issuer, and none."""
@@ -101,7 +124,7 @@ def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party 
     latest_official = officials[-1] if officials else None
     counts: dict[str, int] = {}
     for m in mentions:
-        k = " ".join(f.party(m).label.casefold().split())
+        k = " ".join(_resolve(f, f.party(m), m.label).label.casefold().split())
         counts[k] = counts.get(k, 0) + 1
     speaking = [m for m in mentions if m.end <= d.start and _SPEECH_AFTER.match(f.text, m.end)]
     latest_speaker = speaking[-1] if speaking else None
@@ -109,12 +132,13 @@ def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party 
     slot = asks[-1].end() if asks else d.start  # after the last asking word stands the addressee, not the issuer
     cands: dict[str | None, Candidate] = {}
     for m in sorted(mentions, key=lambda m: abs(d.start - m.start)):
-        p = f.party(m)
+        p = _resolve(f, f.party(m), m.label)
         asks_next = any(0 <= a.start() - m.end <= 40 for a in asks)
         after = m.start >= d.end
         dist = 0 if after else n - f.sents.index(m.start)
         m_lo, m_hi = f.sents.bounds(f.sents.index(m.start))
         own = {"bias": 1.0, f"kind_{'official' if p.official and p.official.name else m.label}": 1.0,
+               "resolved": float(p.official is not None and f.official_of.get((m.start, m.end)) is not p.official),
                f"dist_{'after' if after else _bucket(dist)}": 1.0,
                "speaks": float(bool(_SPEECH_AFTER.match(f.text, m.end))),
                "honorific": float(bool(_HONORIFIC.search(f.text, max(0, m.start - 12), m.start))),
@@ -126,6 +150,7 @@ def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party 
                "asks_next": float(asks_next),
                "mentions": min(counts[" ".join(p.label.casefold().split())], 5) / 5}
         _merge(cands, Candidate(p, own))
+    rule, prev = (None if x is None else _resolve(f, x, "TITLE" if _post(x.text) else "PER") for x in (rule, prev))
     for src, party in (("src_rule", rule), ("src_prev", prev)):
         if party is not None:
             _merge(cands, Candidate(party, {"bias": 1.0, src: 1.0}))
