@@ -1,7 +1,7 @@
 """CRF transitions vs the constrained Viterbi decoder, on dev (issue 9, item 3).
 
-    python benchmarks/crf_vs_viterbi.py [--model DIR] [--cache /tmp/vnreport-crf] [--steps 100]
-        [--out transitions.json]
+    python benchmarks/crf_vs_viterbi.py [--model DIR] [--data data/gold] [--cache /tmp/vnreport-crf]
+        [--steps 100] [--out transitions.json]
 
 The model runs once over the train and dev splits; its per-word probabilities are cached. A
 linear-chain CRF's transition scores (tag × tag, plus start and end scores) are then fitted per
@@ -32,6 +32,7 @@ import vnreport
 from vnreport.data.io import load_jsonl
 from vnreport.evaluate import EvalReport, score
 from vnreport.schema import LAYERS, labels_of_bio
+from vnreport.pipeline import weights_sha256
 from vnreport.spans import FREE, Transitions, char_bio, clause_ends, line_breaks, step_kinds, step_masks
 from vnreport.windows import merge
 
@@ -49,9 +50,9 @@ class Split:
     window_probs: list
 
 
-def run_model(tagger, model_dir: Path, name: str, cache: Path) -> Split:
+def run_model(tagger, model_dir: Path, data: Path, cache: Path) -> Split:
     """The tagger over one gold split, cached on disk by model weights and data file."""
-    data = REPO / "data" / "gold" / f"{name}.jsonl"
+    name = data.stem
     key = hashlib.sha1(data.read_bytes() + (model_dir / "model.safetensors").read_bytes()).hexdigest()[:12]
     path = cache / f"{name}-{key}.pkl"
     if path.exists():
@@ -182,6 +183,7 @@ def per_document(gold: list, base: list, other: list, labels) -> dict[str, tuple
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", help="model directory (default: the embedded model)")
+    ap.add_argument("--data", type=Path, default=REPO / "data" / "gold", help="folder with train.jsonl and dev.jsonl")
     ap.add_argument("--cache", default="/tmp/vnreport-crf", help="where the model's probabilities are kept")
     ap.add_argument("--steps", type=int, default=100, help="LBFGS iterations per fit")
     ap.add_argument("--out", help="write the transitions fitted with a temperature to this JSON file")
@@ -191,15 +193,17 @@ def main() -> None:
     tagger = vnreport.load(args.model, device="cpu")
     model_dir = Path(args.model) if args.model else Path(vnreport.__file__).parent / "models" / "default"
     t0 = time.time()
-    train, dev = (run_model(tagger, model_dir, name, Path(args.cache)) for name in SPLITS)
+    train, dev = (run_model(tagger, model_dir, args.data / f"{name}.jsonl", Path(args.cache)) for name in SPLITS)
     print(f"model probabilities: {time.time() - t0:.0f} s, load {os.getloadavg()}")
     fitted: dict[str, dict[str, Transitions]] = {"b": {}, "b,T": {}}
+    temperatures = {}
     for layer in LAYERS:
         labels = tagger.labels[layer]
         seq = sequences(tagger, train, layer)
         for name, with_t in (("b", False), ("b,T", True)):
             t0 = time.time()
             fitted[name][layer], temp, loss = fit(seq, labels, with_t, args.steps)
+            temperatures[layer] = round(temp, 4)
             print(f"{layer} {name}: T={temp:.3f} nll/word={loss:.4f} ({seq.relaxed} gold steps relaxed, "
                   f"{time.time() - t0:.0f} s, load {os.getloadavg()})")
     variants = {"a": {}} | fitted
@@ -217,7 +221,9 @@ def main() -> None:
         print(f"{layer}, b,T vs a per dev document (strict micro F1): {up} better, {down} worse, {same} same")
     if args.out:
         spec = {layer: tr.to_dict(tagger.labels[layer]) for layer, tr in fitted["b,T"].items()}
-        Path(args.out).write_text(json.dumps({"transitions": spec}, indent=1) + "\n", encoding="utf-8")
+        record = {"model_sha256": weights_sha256(model_dir), "fitted_on": os.path.relpath(args.data / "train.jsonl", REPO),
+                  "temperature": temperatures, "transitions": spec}
+        Path(args.out).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}")
 
 

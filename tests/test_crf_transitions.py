@@ -14,6 +14,7 @@ import pytest
 import torch
 
 from conftest import REPO, load_benchmark, read_json, tiny_docs
+from vnreport.pipeline import weights_sha256
 from vnreport.schema import bio_labels
 from vnreport.spans import CUT, FREE, HELD, Transitions, step_masks
 
@@ -92,7 +93,8 @@ def test_model_without_transitions_decodes_as_before_and_transitions_change_it(m
     # a CRF that learned that entity spans never begin: no entity is found, directives are untouched
     begins = np.array([lab.startswith("B-") for lab in labels])
     never = Transitions(np.where(np.tile(begins, (k, 1)), -100.0, 0.0), np.where(begins, -100.0, 0.0), np.zeros(k))
-    (tmp_path / "never.json").write_text(json.dumps({"transitions": {"entities": never.to_dict(labels)}}), encoding="utf-8")
+    record = {"model_sha256": weights_sha256(model_copy), "transitions": {"entities": never.to_dict(labels)}}
+    (tmp_path / "never.json").write_text(json.dumps(record), encoding="utf-8")
     assert add_transitions(model_copy, tmp_path / "never.json").returncode == 0
     tagger = vnreport.load(model_copy, device="cpu")
     docs = tagger.predict(texts)
@@ -118,6 +120,13 @@ def test_transitions_for_other_labels_are_refused_in_one_line(model_copy, tmp_pa
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "transitions.directives" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert (model_copy / "vnreport.json").read_text(encoding="utf-8") == meta_before  # nothing written
+
+    fitted_elsewhere = {"model_sha256": "0" * 64, "transitions": {"directives": Transitions(
+        np.zeros((3, 3)), np.zeros(3), np.zeros(3)).to_dict(DIR)}}  # right labels, other weights
+    (tmp_path / "elsewhere.json").write_text(json.dumps(fitted_elsewhere), encoding="utf-8")
+    proc = add_transitions(model_copy, tmp_path / "elsewhere.json")
+    assert proc.returncode != 0 and "other weights" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert (model_copy / "vnreport.json").read_text(encoding="utf-8") == meta_before
 
     meta = read_json(model_copy / "vnreport.json")
     meta["transitions"] = {"directives": {**Transitions(np.zeros((3, 3)), np.zeros(3), np.zeros(3)).to_dict(DIR),

@@ -4,9 +4,10 @@
     python training/add_transitions.py MODEL_DIR transitions.json   # the decoder then uses them
     python training/add_transitions.py MODEL_DIR --remove
 
-Only vnreport.json changes (the weights stay as they are). The decoder adds the scores to the
+Only vnreport.json changes (the weights stay as they are), and only for the weights the file was
+fitted on (its `model_sha256`) and the labels it names. The decoder adds the scores to the
 model's log-probabilities under the same hard constraints; a model without them decodes on its
-probabilities alone, as before. The scores are checked against the model's labels first.
+probabilities alone, as before.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from vnreport.errors import UserError
 from vnreport.loading import _read_meta
-from vnreport.pipeline import META_FILE, read_transitions
+from vnreport.pipeline import META_FILE, read_transitions, weights_sha256
 
 
 def add(model_dir: Path, transitions_file: Path | None) -> dict:
@@ -27,9 +28,14 @@ def add(model_dir: Path, transitions_file: Path | None) -> dict:
     meta.pop("transitions", None)
     if transitions_file is not None:
         try:
-            spec = json.loads(transitions_file.read_text(encoding="utf-8"))["transitions"]
+            record = json.loads(transitions_file.read_text(encoding="utf-8"))
+            spec = record["transitions"]
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise UserError(f"{transitions_file} holds no transitions ({e}); write it with benchmarks/crf_vs_viterbi.py --out") from None
+        fitted_for = record.get("model_sha256")
+        if fitted_for is not None and fitted_for != weights_sha256(model_dir):
+            raise UserError(f"{transitions_file} was fitted on the probabilities of other weights than {model_dir}'s; "
+                            f"fit them again with benchmarks/crf_vs_viterbi.py --model {model_dir} --out FILE")
         read_transitions(spec, meta["labels"], str(transitions_file))  # refuses scores made for other labels before anything is written
         meta["transitions"] = spec
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")

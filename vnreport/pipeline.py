@@ -219,6 +219,13 @@ def describe(model: TaggerModel, segmenter: Segmenter, meta: dict[str, Any]) -> 
     }
 
 
+def weights_sha256(model_dir: str | Path) -> str:
+    """The fingerprint of a saved model's weights: learned transitions belong to the weights they were fitted on."""
+    import hashlib
+
+    return hashlib.sha256((Path(model_dir) / "model.safetensors").read_bytes()).hexdigest()
+
+
 def read_transitions(spec: Any, labels: dict[str, list[str]], source: str = META_FILE) -> dict[str, Transitions]:
     """The learned CRF transitions a model describes (`transitions` in vnreport.json), per layer."""
     if not isinstance(spec, Mapping) or not set(spec) <= set(labels):
