@@ -93,9 +93,12 @@ def test_model_without_transitions_decodes_as_before_and_transitions_change_it(m
     # a CRF that learned that entity spans never begin: no entity is found, directives are untouched
     begins = np.array([lab.startswith("B-") for lab in labels])
     never = Transitions(np.where(np.tile(begins, (k, 1)), -100.0, 0.0), np.where(begins, -100.0, 0.0), np.zeros(k))
-    record = {"model_sha256": weights_sha256(model_copy), "transitions": {"entities": never.to_dict(labels)}}
+    dir_never = Transitions(np.full((3, 3), -100.0), np.full(3, -100.0), np.zeros(3)).to_dict(DIR)
+    record = {"model_sha256": weights_sha256(model_copy),
+              "transitions": {"entities": never.to_dict(labels), "directives": dir_never}}
     (tmp_path / "never.json").write_text(json.dumps(record), encoding="utf-8")
-    assert add_transitions(model_copy, tmp_path / "never.json").returncode == 0
+    assert add_transitions(model_copy, tmp_path / "never.json", "--layers", "entities").returncode == 0
+    assert set(read_json(model_copy / "vnreport.json")["transitions"]) == {"entities"}
     tagger = vnreport.load(model_copy, device="cpu")
     docs = tagger.predict(texts)
     assert all(not d.entities for d in docs)
