@@ -116,3 +116,52 @@ def test_line_break_overrides_a_clause_that_may_not_end():
     may_end = np.array([False, False, True])
     cut = np.array([False, True, False])
     assert [(s, e) for s, e, _, _ in decode(probs, DIR, may_end, cut)] == [(0, 2)]
+
+
+def _path_score(logp, seq, tr):
+    return (tr.start[seq[0]] + sum(logp[i, t] for i, t in enumerate(seq))
+            + sum(tr.matrix[a, b] for a, b in zip(seq, seq[1:])) + tr.end[seq[-1]])
+
+
+def test_viterbi_with_transitions_finds_the_best_valid_sequence():
+    """Learned transitions, start and end scores: brute force agrees, hard constraints still hold."""
+    import itertools
+
+    from vnreport.spans import Transitions
+
+    rng = np.random.default_rng(1)
+    for _ in range(100):
+        n = int(rng.integers(1, 5))
+        probs = rng.dirichlet(np.ones(5) * 0.3, size=n)
+        logp = np.log(np.clip(probs, 1e-9, 1.0))
+        tr = Transitions(rng.normal(size=(5, 5)) * 2, rng.normal(size=5), rng.normal(size=5))
+        best = max((seq for seq in itertools.product(range(5), repeat=n) if _valid(seq)),
+                   key=lambda seq: _path_score(logp, seq, tr))
+        tags = viterbi(probs, LABELS, transitions=tr)
+        assert _valid(tags)
+        assert np.isclose(_path_score(logp, tags, tr), _path_score(logp, best, tr))
+
+
+def test_zero_transitions_decode_as_none():
+    from vnreport.spans import Transitions
+
+    rng = np.random.default_rng(2)
+    zero = Transitions(np.zeros((3, 3)), np.zeros(3), np.zeros(3))
+    for _ in range(50):
+        probs = rng.dirichlet(np.ones(3) * 0.5, size=12)
+        may_end, cut = rng.random(12) < 0.7, rng.random(12) < 0.2
+        assert viterbi(probs, DIR, may_end, cut, zero) == viterbi(probs, DIR, may_end, cut)
+
+
+def test_transitions_change_decoding_and_keep_the_line_break_rule():
+    from vnreport.spans import Transitions
+
+    # word 2 is a little more likely outside the directive: on probabilities alone the span stops early
+    probs = np.array([[0.1, 0.9, 0.0], [0.2, 0.0, 0.8], [0.55, 0.0, 0.45], [0.9, 0.0, 0.1]])
+    assert [(s, e) for s, e, _, _ in decode(probs, DIR)] == [(0, 2)]
+    # a CRF that learned that directives go on (I-DIR → I-DIR scores higher than I-DIR → O)
+    go_on = Transitions(np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.5], [0.0, 0.0, 0.5]]), np.zeros(3), np.zeros(3))
+    assert [(s, e) for s, e, _, _ in decode(probs, DIR, transitions=go_on)] == [(0, 3)]
+    # a line break after word 1 still ends the span, whatever the transitions say
+    cut = np.array([False, True, False, False])
+    assert [(s, e) for s, e, _, _ in decode(probs, DIR, cut=cut, transitions=go_on)] == [(0, 2)]

@@ -23,6 +23,7 @@ from vnreport.model import TaggerModel
 from vnreport.processing import Prepared, TextProcessor, window_inputs
 from vnreport.schema import LAYERS
 from vnreport.segment import Segmenter
+from vnreport.spans import Transitions
 
 META_FILE = "vnreport.json"
 # windows per forward pass: on 2 CPU threads 32 is as fast as 8 with length-sorted batches and
@@ -63,7 +64,8 @@ class Tagger:
             raise BadValueError(f"stride must be ≥ 0 and smaller than the window ({max_subwords} subwords), got {stride}")
         self.text = TextProcessor(tokenizer, segmenter, self.labels, max_subwords, stride,
                                   self.meta.get("clause_end_layers", ["directives"]),
-                                  self.meta.get("line_cut_layers", ["entities"]))
+                                  self.meta.get("line_cut_layers", ["entities"]),
+                                  read_transitions(self.meta.get("transitions") or {}, self.labels))
         self._pool = None
 
     # the text side lives in `self.text` (it runs in worker processes too)
@@ -215,6 +217,20 @@ def describe(model: TaggerModel, segmenter: Segmenter, meta: dict[str, Any]) -> 
         "clause_end_layers": meta.get("clause_end_layers", ["directives"]),
         "line_cut_layers": meta.get("line_cut_layers", ["entities"]),
     }
+
+
+def weights_sha256(model_dir: str | Path) -> str:
+    """The fingerprint of a saved model's weights: learned transitions belong to the weights they were fitted on."""
+    import hashlib
+
+    return hashlib.sha256((Path(model_dir) / "model.safetensors").read_bytes()).hexdigest()
+
+
+def read_transitions(spec: Any, labels: dict[str, list[str]], source: str = META_FILE) -> dict[str, Transitions]:
+    """The learned CRF transitions a model describes (`transitions` in vnreport.json), per layer."""
+    if not isinstance(spec, Mapping) or not set(spec) <= set(labels):
+        raise BadValueError(f"{source}: transitions must map layers ({', '.join(labels)}) to their scores")
+    return {layer: Transitions.from_dict(spec[layer], labels[layer], f"{source}: transitions.{layer}") for layer in spec}
 
 
 def _batch_arrays(batch: list[tuple], pad_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

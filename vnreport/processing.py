@@ -6,7 +6,7 @@ processes can run it next to the model (`Tagger.predict(..., num_workers=N)`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from vnreport.document import Document
 from vnreport.normalize import NormalizedText, normalize
 from vnreport.schema import LAYERS, Span
 from vnreport.segment import Segmenter, Word, get_segmenter
-from vnreport.spans import clause_ends, decode, line_breaks, trim
+from vnreport.spans import Transitions, clause_ends, decode, line_breaks, trim
 from vnreport.subwords import SubwordEncoder
 from vnreport.windows import Window, merge, plan_windows
 
@@ -44,7 +44,7 @@ class TextProcessor:
 
     def __init__(self, tokenizer, segmenter: Segmenter, labels: dict[str, list[str]], max_subwords: int = 254,
                  stride: int = 64, clause_end_layers: Sequence[str] = ("directives",),
-                 line_cut_layers: Sequence[str] = ("entities",)):
+                 line_cut_layers: Sequence[str] = ("entities",), transitions: Mapping[str, Transitions] | None = None):
         self.tokenizer = tokenizer
         self.segmenter = segmenter
         self.encoder = SubwordEncoder(tokenizer)
@@ -55,11 +55,13 @@ class TextProcessor:
         self.clause_end_layers = tuple(clause_end_layers)
         # layers whose spans never run across a line break (dev: entities gain, directives do not)
         self.line_cut_layers = tuple(line_cut_layers)
+        # learned CRF transition scores per layer (`vnreport crf`); a layer without them decodes on probabilities alone
+        self.transitions = dict(transitions or {})
 
     def __reduce__(self) -> tuple[Any, tuple]:
         # the segmenter is rebuilt by name (pyvi's CRF does not pickle) and the word cache starts empty
         return _rebuild, (self.tokenizer, self.segmenter.name, self.labels, self.max_subwords, self.stride,
-                          self.clause_end_layers, self.line_cut_layers)
+                          self.clause_end_layers, self.line_cut_layers, self.transitions)
 
     def preprocess(self, text: str) -> Prepared:
         norm = normalize(text)
@@ -78,7 +80,8 @@ class TextProcessor:
                 probs = merge(len(p.words), p.windows, window_probs[layer])
                 may_end = clause_ends(p.words) if layer in self.clause_end_layers else None
                 cut = cuts if layer in self.line_cut_layers else None
-                for first, last, label, score in decode(probs, self.labels[layer], may_end, cut):
+                found = decode(probs, self.labels[layer], may_end, cut, self.transitions.get(layer))
+                for first, last, label, score in found:
                     s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
                     if s == e:
                         continue
@@ -89,6 +92,6 @@ class TextProcessor:
 
 
 def _rebuild(tokenizer, segmenter_name: str, labels, max_subwords: int, stride: int, clause_end_layers,
-             line_cut_layers) -> TextProcessor:
+             line_cut_layers, transitions) -> TextProcessor:
     return TextProcessor(tokenizer, get_segmenter(segmenter_name), labels, max_subwords, stride, clause_end_layers,
-                         line_cut_layers)
+                         line_cut_layers, transitions)

@@ -6,16 +6,24 @@ probability of its tags. A layer may also say where its spans may end (`may_end`
 directives end at punctuation, a sentence end or the end of the text (948 of 956 gold
 directives do), so the decoder never stops one in the middle of a clause. And no span of
 either layer runs across a line break (`cut`): no gold span does, while a model left free
-glues a headline to the line under it or a time stamp to the date after it.
+glues a headline to the line under it or a time stamp to the date after it. A model may also
+carry a linear-chain CRF's learned transition scores (`Transitions`), added to its
+log-probabilities under the same constraints (dev: benchmarks/crf_vs_viterbi.py).
 """
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Sequence
 
 import numpy as np
 
+from vnreport.errors import BadValueError
 from vnreport.segment import Word
+
+
+# the kinds of step from one word to the next
+FREE, HELD, CUT = 0, 1, 2
 
 
 def _allowed(labels: list[str]) -> np.ndarray:
@@ -36,44 +44,90 @@ def _continues(labels: list[str]) -> np.ndarray:
     return inside[:, None] & same & is_i[None, :]
 
 
-def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None,
-            cut: np.ndarray | None = None) -> list[int]:
-    """Best tag ids for (n_words, n_labels) probabilities under IOB2 constraints.
-
-    `may_end[t]` False forbids a span to end after word t: the next tag must continue it.
-    `cut[t]` True forbids a span to go on from word t to word t + 1 (a line break between them)."""
-    n, k = probs.shape
-    if n == 0:
-        return []
+def step_masks(labels: list[str]) -> np.ndarray:
+    """ok[kind, prev, cur]: which tag may follow which on a FREE step, a HELD one (no span may
+    end there: a span tag must be followed by one that continues it) and a CUT one (a line break:
+    the next word starts afresh)."""
     allowed = _allowed(labels)
     inside = np.array([lab != "O" for lab in labels])
     is_i = np.array([lab.startswith("I-") for lab in labels])
-    # where no span may end, a span tag must be followed by a tag that continues it
     held = allowed & (_continues(labels) | ~inside[:, None])
-    broken = allowed & ~is_i[None, :]  # across a cut, the next word starts afresh
-    pinned = np.zeros(n, dtype=bool) if may_end is None else ~np.asarray(may_end, dtype=bool)
-    cuts = np.zeros(n, dtype=bool) if cut is None else np.asarray(cut, dtype=bool).copy()
-    pinned[-1] = cuts[-1] = False
-    pinned &= ~cuts  # a line break ends a span wherever it stands
+    return np.stack([allowed, held, allowed & ~is_i[None, :]])
+
+
+def step_kinds(n: int, may_end: np.ndarray | None = None, cut: np.ndarray | None = None) -> np.ndarray:
+    """kinds[t]: the kind of step from word t to word t + 1 (the last entry is unused)."""
+    kinds = np.full(n, FREE, dtype=np.int64)
+    if may_end is not None:
+        kinds[~np.asarray(may_end, dtype=bool)] = HELD
+    if cut is not None:
+        kinds[np.asarray(cut, dtype=bool)] = CUT  # a line break ends a span wherever it stands
+    if n:
+        kinds[-1] = FREE
+    return kinds
+
+
+@dataclass(frozen=True)
+class Transitions:
+    """Learned CRF scores added to the word log-probabilities while decoding: `matrix[prev, cur]`
+    for each pair of adjacent tags, `start` for the first tag and `end` for the last one (in
+    log-probability units, so a model's probabilities keep their weight). The hard constraints
+    still apply on top."""
+
+    matrix: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def to_dict(self, labels: Sequence[str]) -> dict[str, Any]:
+        """The form kept in a model's vnreport.json (`transitions`, per layer); the labels name the rows."""
+        return {"labels": list(labels), "matrix": np.round(self.matrix, 4).tolist(),
+                "start": np.round(self.start, 4).tolist(), "end": np.round(self.end, 4).tolist()}
+
+    @classmethod
+    def from_dict(cls, spec: Any, labels: Sequence[str], where: str) -> Transitions:
+        """Read `to_dict`'s form back, refusing scores made for other labels (`where` names the field)."""
+        k = len(labels)
+        try:
+            if list(spec["labels"]) != list(labels):
+                raise ValueError(f"they are for the tags {spec['labels']}, the model has {list(labels)}")
+            out = cls(np.asarray(spec["matrix"], dtype=np.float64), np.asarray(spec["start"], dtype=np.float64),
+                      np.asarray(spec["end"], dtype=np.float64))
+        except (KeyError, TypeError, ValueError) as e:
+            raise BadValueError(f"{where} cannot be used ({e}); fit them again with benchmarks/crf_vs_viterbi.py") from None
+        if out.matrix.shape != (k, k) or out.start.shape != (k,) or out.end.shape != (k,) or \
+                not all(np.isfinite(a).all() for a in (out.matrix, out.start, out.end)):
+            raise BadValueError(f"{where} cannot be used: matrix must be {k}×{k} and start, end {k} finite numbers")
+        return out
+
+
+def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None,
+            cut: np.ndarray | None = None, transitions: Transitions | None = None) -> list[int]:
+    """Best tag ids for (n_words, n_labels) probabilities under IOB2 constraints.
+
+    `may_end[t]` False forbids a span to end after word t: the next tag must continue it.
+    `cut[t]` True forbids a span to go on from word t to word t + 1 (a line break between them).
+    `transitions` adds learned scores between adjacent tags (a linear-chain CRF's)."""
+    n, k = probs.shape
+    if n == 0:
+        return []
+    masks = step_masks(labels)
+    kinds = step_kinds(n, may_end, cut)
+    is_i = np.array([lab.startswith("I-") for lab in labels])
     greedy = probs.argmax(1)
-    # The unconstrained best path is each word's argmax; when it breaks no constraint it is
-    # also the constrained optimum, so the dynamic programme is needed only otherwise.
-    prev, cur = greedy[:-1], greedy[1:]
-    valid = np.where(pinned[:-1], held[prev, cur], np.where(cuts[:-1], broken[prev, cur], allowed[prev, cur]))
-    if not is_i[greedy[0]] and valid.all():
+    # The unconstrained best path is each word's argmax; when it breaks no constraint (and no
+    # learned transition weighs in) it is also the best one, so the dynamic programme is needed only otherwise.
+    if transitions is None and not is_i[greedy[0]] and masks[kinds[:-1], greedy[:-1], greedy[1:]].all():
         return [int(t) for t in greedy]
     logp = np.log(np.clip(probs, 1e-9, 1.0))
-    trans_free = np.where(allowed, 0.0, -np.inf)
-    trans_held = np.where(held, 0.0, -np.inf)
-    trans_cut = np.where(broken, 0.0, -np.inf)
-    start = np.where(is_i, -np.inf, 0.0)
-    score = start + logp[0]
+    learned = transitions or Transitions(np.zeros((k, k)), np.zeros(k), np.zeros(k))
+    trans = np.where(masks, learned.matrix, -np.inf)
+    score = np.where(is_i, -np.inf, learned.start) + logp[0]
     back = np.zeros((n, k), dtype=np.int64)
     for t in range(1, n):
-        trans = trans_held if pinned[t - 1] else trans_cut if cuts[t - 1] else trans_free
-        cand = score[:, None] + trans
+        cand = score[:, None] + trans[kinds[t - 1]]
         back[t] = cand.argmax(0)
         score = cand.max(0) + logp[t]
+    score = score + learned.end
     path = [int(score.argmax())]
     for t in range(n - 1, 0, -1):
         path.append(int(back[t, path[-1]]))
@@ -81,9 +135,9 @@ def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = N
 
 
 def decode(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None,
-           cut: np.ndarray | None = None) -> list[tuple[int, int, str, float]]:
+           cut: np.ndarray | None = None, transitions: Transitions | None = None) -> list[tuple[int, int, str, float]]:
     """(first_word, last_word_exclusive, label, score) for each span."""
-    tags = viterbi(probs, labels, may_end, cut)
+    tags = viterbi(probs, labels, may_end, cut, transitions)
     spans: list[tuple[int, int, str, float]] = []
     i = 0
     while i < len(tags):
