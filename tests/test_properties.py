@@ -132,3 +132,11 @@ def test_predict_on_long_mixed_input(tagger, pieces):
     docs = tagger.predict([text, text[: len(text) // 3]], batch_size=2)
     _check(docs[0], text)
     _check(docs[1], text[: len(text) // 3])
+
+
+def test_a_character_that_normalization_expands_never_yields_overlapping_spans(tagger):
+    """U+0344 becomes two characters in NFC; words from both map back to the one character, and
+    the spans decoded on them used to come out twice with the same offsets (found by the test above)."""
+    text = "Chủ tịch UBND huyện Lê Văn Bình đạt 139.396 triệu đồng. " * 9 + "\u0344"
+    text = text * 3
+    _check(tagger.predict(text), text)

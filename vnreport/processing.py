@@ -86,9 +86,23 @@ class TextProcessor:
                     if s == e:
                         continue
                     s, e = p.norm.to_original(s, e)
-                    spans.append(Span(s, e, label, text[s:e], score))
+                    _append(spans, Span(s, e, label, text[s:e], score), text)
             layers[layer] = spans
         return Document(text=text, **layers)
+
+
+def _append(spans: list[Span], span: Span, text: str) -> None:
+    """Add `span`, or join it with the span before it when both map to the same characters of the
+    caller's text: one character that normalization expands into two (U+0344 → U+0308 U+0301)
+    can hold the end of one span and the start of the next, and spans must never overlap. The
+    joined span covers both and takes the label and score of the surer one."""
+    if not spans or span.start >= spans[-1].end:
+        spans.append(span)
+        return
+    prev = spans[-1]
+    sure = span if (span.score or 0.0) > (prev.score or 0.0) else prev
+    start, end = min(prev.start, span.start), max(prev.end, span.end)
+    spans[-1] = Span(start, end, sure.label, text[start:end], sure.score)
 
 
 def _rebuild(tokenizer, segmenter_name: str, labels, max_subwords: int, stride: int, clause_end_layers,
