@@ -23,21 +23,7 @@ from vnreport.data.io import load_jsonl, write_jsonl
 from vnreport.document import Document
 from vnreport.schema import LAYERS
 from vnreport.windows import merge
-from select_annotation_pool import (BODY, DIRECTIVE, FIGURE, MEETING, OFF_GENRE, Candidate, distinct_events,
-                                    genre_ranked, shingles)
-
-
-def near_genre(text: str) -> dict[str, int] | None:
-    """A looser genre test than the annotation pool's: the pool already took the articles that
-    pass that one, and self-training needs more of them (a meeting of bodies with a directive or
-    figures)."""
-    if not 600 <= len(text) <= 8000 or len(OFF_GENRE.findall(text)) > 1:
-        return None
-    f = {"meeting": len(MEETING.findall(text)), "body": len(BODY.findall(text)),
-         "directive": len(DIRECTIVE.findall(text)), "figure": len(FIGURE.findall(text)), "title": 0}
-    if f["meeting"] < 1 or f["body"] < 2 or f["directive"] + f["figure"] < 2:
-        return None
-    return f
+from select_annotation_pool import Candidate, distinct_events, genre_ranked, near_genre, shingles
 
 
 def uncertain_share(window_probs: dict[str, list[np.ndarray]], n_words: int, windows, confident: float) -> float:
