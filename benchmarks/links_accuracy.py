@@ -24,10 +24,7 @@ from vnreport.document import Document  # noqa: E402
 from vnreport.records.directives import build_directives  # noqa: E402
 from vnreport.records.linker import Linker, default_linker  # noqa: E402
 from vnreport.records.officials import build_officials  # noqa: E402
-
-
-def norm(s: str | None) -> str | None:
-    return " ".join(s.casefold().split()) if s else None
+from vnreport.records.party import fold as norm  # noqa: E402
 
 
 def fold(titles: set[str]) -> set[str]:

@@ -19,16 +19,13 @@ import torch
 
 from vnreport.data.io import load_jsonl
 from vnreport.document import Document
-from vnreport.records.directives import Party, build_directives
-from vnreport.records.linker import Candidate, Linker
+from vnreport.records.directives import build_directives
+from vnreport.records.linker import Candidate, Linker, rules_choice
 from vnreport.records.officials import build_officials
+from vnreport.records.party import Party, fold
 
 ROLES = ("issuer", "addressee")
 Example = tuple[list[dict[str, float]], int]
-
-
-def norm(s: str | None) -> str | None:
-    return " ".join(s.casefold().split()) if s else None
 
 
 class Teacher:
@@ -42,8 +39,8 @@ class Teacher:
     def choose(self, role: str, d, cands: list[Candidate]) -> Candidate:
         entry = self.reading.get(d.start)
         if entry is None:  # a directive the reading does not cover: no example, the rules' choice
-            return next((c for c in cands if c.features.get("src_rule")), cands[-1])
-        want = norm(entry[role])
+            return rules_choice(cands)
+        want = fold(entry[role])
         hit = next((i for i, c in enumerate(cands) if c.key == want), None)
         if hit is None:
             self.unreachable[role] += 1
@@ -108,7 +105,7 @@ def accuracy(linker: Linker | None, docs: list[Document], reading: Reading) -> d
             rec = got.get(e["start"])
             for role in ROLES:
                 party = getattr(rec, role) if rec else None
-                right[role] += norm(party.label if party else None) == norm(e[role])
+                right[role] += fold(party.label if party else None) == fold(e[role])
     return {r: round(right[r] / max(n, 1), 4) for r in ROLES}
 
 

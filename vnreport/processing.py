@@ -55,7 +55,7 @@ class TextProcessor:
         self.clause_end_layers = tuple(clause_end_layers)
         # layers whose spans never run across a line break (dev: entities gain, directives do not)
         self.line_cut_layers = tuple(line_cut_layers)
-        # learned CRF transition scores per layer (`vnreport crf`); a layer without them decodes on probabilities alone
+        # learned CRF transition scores per layer (training/add_transitions.py); a layer without them decodes on probabilities alone
         self.transitions = dict(transitions or {})
 
     def __reduce__(self) -> tuple[Any, tuple]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vnreport.records.party import Party
+from vnreport.records.party import Party, fold
 
 if TYPE_CHECKING:
     from vnreport.records.directives import Situation, _Finder
@@ -59,7 +60,7 @@ class Candidate:
 
     @property
     def key(self) -> str | None:
-        return " ".join(self.party.label.casefold().split()) if self.party else None
+        return self.party.key if self.party else None
 
 
 def _bucket(n: int) -> str:
@@ -89,7 +90,7 @@ def _merge(cands: dict[str | None, Candidate], c: Candidate) -> None:
 
 def _post(text: str) -> str | None:
     m = _POST.match(text.strip())
-    return " ".join(m.group(0).casefold().split()) if m else None
+    return fold(m.group(0)) if m else None
 
 
 def _resolve(f: _Finder, p: Party, label: str) -> Party:
@@ -122,17 +123,15 @@ def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party 
     mentions = f.within(lo, d.start, kinds) + f.within(d.end, s_hi, kinds)
     officials = [m for m in mentions if m.end <= d.start and (o := f.official_of.get((m.start, m.end))) and o.name]
     latest_official = officials[-1] if officials else None
-    counts: dict[str, int] = {}
-    for m in mentions:
-        k = " ".join(_resolve(f, f.party(m), m.label).label.casefold().split())
-        counts[k] = counts.get(k, 0) + 1
+    party_of = {(m.start, m.end): _resolve(f, f.party(m), m.label) for m in mentions}
+    counts = Counter(p.key for p in party_of.values())
     speaking = [m for m in mentions if m.end <= d.start and _SPEECH_AFTER.match(f.text, m.end)]
     latest_speaker = speaking[-1] if speaking else None
     asks = list(_ASK.finditer(f.text, s_lo, d.start))
     slot = asks[-1].end() if asks else d.start  # after the last asking word stands the addressee, not the issuer
     cands: dict[str | None, Candidate] = {}
     for m in sorted(mentions, key=lambda m: abs(d.start - m.start)):
-        p = _resolve(f, f.party(m), m.label)
+        p = party_of[(m.start, m.end)]
         asks_next = any(0 <= a.start() - m.end <= 40 for a in asks)
         after = m.start >= d.end
         dist = 0 if after else n - f.sents.index(m.start)
@@ -148,7 +147,7 @@ def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party 
                "latest_official": float(m is latest_official),
                "addressee_slot": float(slot <= m.start < d.start),
                "asks_next": float(asks_next),
-               "mentions": min(counts[" ".join(p.label.casefold().split())], 5) / 5}
+               "mentions": min(counts[p.key], 5) / 5}
         _merge(cands, Candidate(p, own))
     rule, prev = (None if x is None else _resolve(f, x, "TITLE" if _post(x.text) else "PER") for x in (rule, prev))
     for src, party in (("src_rule", rule), ("src_prev", prev)):
@@ -156,10 +155,6 @@ def issuer_candidates(f: _Finder, s: Situation, rule: Party | None, prev: Party 
             _merge(cands, Candidate(party, {"bias": 1.0, src: 1.0}))
     _merge(cands, Candidate(None, {"null": 1.0}))
     for c in cands.values():
-        if rule is not None and c.key == Candidate(rule).key:
-            c.features["src_rule"] = 1.0
-        if prev is not None and c.key == Candidate(prev).key:
-            c.features["src_prev"] = 1.0
         heads = [h for h in ("null", "src_rule", "src_prev", "latest_official", "latest_speaker") if c.features.get(h)]
         c.features = _with_context(c.features, context, heads)
     return list(cands.values())
@@ -240,8 +235,13 @@ class Linker:
     def choose(self, role: str, d: Any, cands: list[Candidate]) -> Candidate:
         """The best-scoring candidate; for a role without weights, the rules' choice."""
         if role not in self.weights:
-            return next((c for c in cands if c.features.get("src_rule")), next(c for c in cands if c.party is None))
+            return rules_choice(cands)
         return max(cands, key=lambda c: self.score(role, c))
+
+
+def rules_choice(cands: list[Candidate]) -> Candidate:
+    """The candidate the rules chose, or "none" when they chose nobody."""
+    return next((c for c in cands if c.features.get("src_rule")), next(c for c in cands if c.party is None))
 
 
 @lru_cache(maxsize=1)
