@@ -97,6 +97,10 @@ def test_model_without_transitions_decodes_as_before_and_transitions_change_it(m
     record = {"model_sha256": weights_sha256(model_copy),
               "transitions": {"entities": never.to_dict(labels), "directives": dir_never}}
     (tmp_path / "never.json").write_text(json.dumps(record), encoding="utf-8")
+    kept = (model_copy / "vnreport.json").read_bytes()
+    typo = add_transitions(model_copy, tmp_path / "never.json", "--layers", "entitites")
+    assert typo.returncode != 0 and "no transitions for entitites" in typo.stderr and "Traceback" not in typo.stderr
+    assert (model_copy / "vnreport.json").read_bytes() == kept  # nothing written
     assert add_transitions(model_copy, tmp_path / "never.json", "--layers", "entities").returncode == 0
     assert set(read_json(model_copy / "vnreport.json")["transitions"]) == {"entities"}
     tagger = vnreport.load(model_copy, device="cpu")

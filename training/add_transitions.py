@@ -38,7 +38,11 @@ def add(model_dir: Path, transitions_file: Path | None, layers: list[str] | None
             raise UserError(f"{transitions_file} was fitted on the probabilities of other weights than {model_dir}'s; "
                             f"fit them again with benchmarks/crf_vs_viterbi.py --model {model_dir} --out FILE")
         if layers:
-            spec = {layer: spec[layer] for layer in layers if layer in spec}
+            missing = [layer for layer in layers if layer not in spec]
+            if missing:
+                raise UserError(f"{transitions_file} has no transitions for {', '.join(missing)} "
+                                f"(it has {', '.join(spec) or 'none'})")
+            spec = {layer: spec[layer] for layer in layers}
         read_transitions(spec, meta["labels"], str(transitions_file))  # refuses scores made for other labels before anything is written
         meta["transitions"] = spec
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
