@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from vnreport.document import Document
+from vnreport.furniture import find_furniture, times_of_day, words_inside
 from vnreport.normalize import NormalizedText, normalize
 from vnreport.schema import LAYERS, Span
 from vnreport.segment import Segmenter, Word, get_segmenter
@@ -44,7 +45,8 @@ class TextProcessor:
 
     def __init__(self, tokenizer, segmenter: Segmenter, labels: dict[str, list[str]], max_subwords: int = 254,
                  stride: int = 64, clause_end_layers: Sequence[str] = ("directives",),
-                 line_cut_layers: Sequence[str] = ("entities",), transitions: Mapping[str, Transitions] | None = None):
+                 line_cut_layers: Sequence[str] = ("entities",), transitions: Mapping[str, Transitions] | None = None,
+                 furniture: bool = True):
         self.tokenizer = tokenizer
         self.segmenter = segmenter
         self.encoder = SubwordEncoder(tokenizer)
@@ -57,11 +59,13 @@ class TextProcessor:
         self.line_cut_layers = tuple(line_cut_layers)
         # learned CRF transition scores per layer (training/add_transitions.py); a layer without them decodes on probabilities alone
         self.transitions = dict(transitions or {})
+        # keep page furniture (menus, counters, related lists, footers) out of every span and times of day out of entities
+        self.furniture = furniture
 
     def __reduce__(self) -> tuple[Any, tuple]:
         # the segmenter is rebuilt by name (pyvi's CRF does not pickle) and the word cache starts empty
         return _rebuild, (self.tokenizer, self.segmenter.name, self.labels, self.max_subwords, self.stride,
-                          self.clause_end_layers, self.line_cut_layers, self.transitions)
+                          self.clause_end_layers, self.line_cut_layers, self.transitions, self.furniture)
 
     def preprocess(self, text: str) -> Prepared:
         norm = normalize(text)
@@ -74,13 +78,14 @@ class TextProcessor:
         text = p.norm.original
         layers: dict[str, list[Span]] = {}
         cuts = line_breaks(p.norm.text, p.words)
+        outside = self._outside(p) if self.furniture else {}
         for layer in LAYERS:
             spans: list[Span] = []
             if p.words:
                 probs = merge(len(p.words), p.windows, window_probs[layer])
                 may_end = clause_ends(p.words) if layer in self.clause_end_layers else None
                 cut = cuts if layer in self.line_cut_layers else None
-                found = decode(probs, self.labels[layer], may_end, cut, self.transitions.get(layer))
+                found = decode(probs, self.labels[layer], may_end, cut, self.transitions.get(layer), outside.get(layer))
                 for first, last, label, score in found:
                     s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
                     if s == e:
@@ -89,6 +94,14 @@ class TextProcessor:
                     _append(spans, Span(s, e, label, text[s:e], score), text)
             layers[layer] = spans
         return Document(text=text, **layers)
+
+    @staticmethod
+    def _outside(p: Prepared) -> dict[str, np.ndarray]:
+        """Per layer, the words no span may hold: page furniture everywhere, times of day in entities
+        (a directive may say "trước 17h00 ngày 20/10")."""
+        page = words_inside(p.words, find_furniture(p.norm.text))
+        times = words_inside(p.words, times_of_day(p.norm.text))
+        return {"entities": page | times, "directives": page}
 
 
 def _append(spans: list[Span], span: Span, text: str) -> None:
@@ -106,6 +119,6 @@ def _append(spans: list[Span], span: Span, text: str) -> None:
 
 
 def _rebuild(tokenizer, segmenter_name: str, labels, max_subwords: int, stride: int, clause_end_layers,
-             line_cut_layers, transitions) -> TextProcessor:
+             line_cut_layers, transitions, furniture) -> TextProcessor:
     return TextProcessor(tokenizer, get_segmenter(segmenter_name), labels, max_subwords, stride, clause_end_layers,
-                         line_cut_layers, transitions)
+                         line_cut_layers, transitions, furniture)

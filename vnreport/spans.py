@@ -101,11 +101,13 @@ class Transitions:
 
 
 def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None,
-            cut: np.ndarray | None = None, transitions: Transitions | None = None) -> list[int]:
+            cut: np.ndarray | None = None, transitions: Transitions | None = None,
+            outside: np.ndarray | None = None) -> list[int]:
     """Best tag ids for (n_words, n_labels) probabilities under IOB2 constraints.
 
     `may_end[t]` False forbids a span to end after word t: the next tag must continue it.
     `cut[t]` True forbids a span to go on from word t to word t + 1 (a line break between them).
+    `outside[t]` True keeps word t out of every span (page furniture, vnreport.furniture).
     `transitions` adds learned scores between adjacent tags (a linear-chain CRF's)."""
     n, k = probs.shape
     if n == 0:
@@ -113,12 +115,16 @@ def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = N
     masks = step_masks(labels)
     kinds = step_kinds(n, may_end, cut)
     is_i = np.array([lab.startswith("I-") for lab in labels])
+    is_o = np.array([lab == "O" for lab in labels])
     greedy = probs.argmax(1)
     # The unconstrained best path is each word's argmax; when it breaks no constraint (and no
     # learned transition weighs in) it is also the best one, so the dynamic programme is needed only otherwise.
-    if transitions is None and not is_i[greedy[0]] and masks[kinds[:-1], greedy[:-1], greedy[1:]].all():
+    if transitions is None and not is_i[greedy[0]] and masks[kinds[:-1], greedy[:-1], greedy[1:]].all() and \
+            (outside is None or is_o[greedy[np.asarray(outside, dtype=bool)]].all()):
         return [int(t) for t in greedy]
     logp = np.log(np.clip(probs, 1e-9, 1.0))
+    if outside is not None:
+        logp[np.ix_(np.asarray(outside, dtype=bool), ~is_o)] = -np.inf
     learned = transitions or Transitions(np.zeros((k, k)), np.zeros(k), np.zeros(k))
     trans = np.where(masks, learned.matrix, -np.inf)
     score = np.where(is_i, -np.inf, learned.start) + logp[0]
@@ -135,9 +141,10 @@ def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = N
 
 
 def decode(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = None,
-           cut: np.ndarray | None = None, transitions: Transitions | None = None) -> list[tuple[int, int, str, float]]:
+           cut: np.ndarray | None = None, transitions: Transitions | None = None,
+           outside: np.ndarray | None = None) -> list[tuple[int, int, str, float]]:
     """(first_word, last_word_exclusive, label, score) for each span."""
-    tags = viterbi(probs, labels, may_end, cut, transitions)
+    tags = viterbi(probs, labels, may_end, cut, transitions, outside)
     spans: list[tuple[int, int, str, float]] = []
     i = 0
     while i < len(tags):
