@@ -109,9 +109,10 @@ def test_a_title_or_short_name_only_one_named_official_can_be_is_resolved_to_the
         assert getattr(f.party(span).official, "name", None) is None  # no named official holds this mention
         return _resolve(f, f.party(span), span.label).label
 
+    # "Bí thư tỉnh Hà Nam" is no form of "Bí thư Tỉnh ủy" that the officials accept; only the post agrees
     one = ("<PER>Lê Thị Thủy</PER>, <TITLE>Bí thư Tỉnh ủy</TITLE>, dự họp. "
-           "<TITLE>Bí thư Tỉnh ủy Hà Nam</TITLE> đề nghị các xã <DIR>truy vết nhanh</DIR>. Ông <PER>Thủy</PER> nói thêm.")
-    assert resolved(one, "Bí thư Tỉnh ủy Hà Nam") == "Lê Thị Thủy"
+           "<TITLE>Bí thư tỉnh Hà Nam</TITLE> đề nghị các xã <DIR>truy vết nhanh</DIR>. Ông <PER>Thủy</PER> nói thêm.")
+    assert resolved(one, "Bí thư tỉnh Hà Nam") == "Lê Thị Thủy"
     two = ("<PER>Lê Thị Thủy</PER>, <TITLE>Bí thư Tỉnh ủy</TITLE>, và <PER>Đinh Văn Nam</PER>, <TITLE>Bí thư Huyện ủy</TITLE>, dự họp. "
-           "<TITLE>Bí thư Tỉnh ủy Hà Nam</TITLE> đề nghị các xã <DIR>truy vết nhanh</DIR>.")
-    assert resolved(two, "Bí thư Tỉnh ủy Hà Nam") == "Bí thư Tỉnh ủy Hà Nam"  # two secretaries: left as written
+           "<TITLE>Bí thư tỉnh Hà Nam</TITLE> đề nghị các xã <DIR>truy vết nhanh</DIR>.")
+    assert resolved(two, "Bí thư tỉnh Hà Nam") == "Bí thư tỉnh Hà Nam"  # two secretaries: left as written

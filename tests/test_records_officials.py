@@ -44,3 +44,28 @@ def test_a_fuller_form_given_later_replaces_the_shorter_one_and_keeps_it():
                  "<TITLE>Bộ trưởng Bộ LĐ-TB&XH</TITLE> cho biết.")
     [dung] = doc.officials
     assert [(t.text, t.variants) for t in dung.titles] == [("Bộ trưởng Bộ LĐ-TB&XH", ["Bộ trưởng"])]
+
+
+def test_a_title_in_brackets_or_after_a_copula_belongs_to_the_name_before_it():
+    doc = doc_of("Theo bà <PER>Lê Ngọc Trang</PER> (<TITLE>Phó Giám đốc Sở Tài chính</TITLE>), thu ngân sách đạt khá. "
+                 "Ông <PER>Hồ Văn Ngọc</PER> là <TITLE>Chủ tịch Hội Nông dân huyện</TITLE>. "
+                 "Ông <PER>Bùi Xuân Cường</PER>, cũng là <TITLE>Trưởng ban Quản lý đường sắt đô thị</TITLE>, phát biểu.")
+    assert titles(doc) == {"Lê Ngọc Trang": [["Phó Giám đốc Sở Tài chính"]],
+                           "Hồ Văn Ngọc": [["Chủ tịch Hội Nông dân huyện"]],
+                           "Bùi Xuân Cường": [["Trưởng ban Quản lý đường sắt đô thị"]]}
+
+
+def test_a_title_alone_with_words_left_out_names_its_one_holder_and_never_a_deputy():
+    doc = doc_of("<TITLE>Chủ tịch Hà Nội</TITLE>: phải xử lý dứt điểm. Ông <PER>Nguyễn Đức Chung</PER>, "
+                 "<TITLE>Chủ tịch UBND TP Hà Nội</TITLE>, và bà <PER>Ngô Thị Thanh Hằng</PER>, "
+                 "<TITLE>Phó Chủ tịch UBND TP Hà Nội</TITLE>, dự họp. <TITLE>Chủ tịch thành phố</TITLE> yêu cầu rà soát. "
+                 "<TITLE>Phó Chủ tịch thành phố</TITLE> đồng ý.")
+    assert titles(doc) == {"Nguyễn Đức Chung": [["Chủ tịch UBND TP Hà Nội", "Chủ tịch Hà Nội", "Chủ tịch thành phố"]],
+                           "Ngô Thị Thanh Hằng": [["Phó Chủ tịch UBND TP Hà Nội", "Phó Chủ tịch thành phố"]]}
+
+
+def test_a_shortened_title_two_officials_can_hold_names_neither():
+    doc = doc_of("Ông <PER>Lê Văn An</PER>, <TITLE>Chủ tịch UBND tỉnh Quảng Nam</TITLE>, và ông <PER>Trần Bình</PER>, "
+                 "<TITLE>Chủ tịch UBND tỉnh Quảng Ngãi</TITLE>, ký kết. <TITLE>Chủ tịch tỉnh</TITLE> nhấn mạnh.")
+    assert titles(doc) == {"Lê Văn An": [["Chủ tịch UBND tỉnh Quảng Nam"]], "Trần Bình": [["Chủ tịch UBND tỉnh Quảng Ngãi"]]}
+    assert [o.label for o in doc.officials if o.name is None] == ["Chủ tịch tỉnh"]

@@ -31,6 +31,9 @@ _ORG_HEAD = re.compile(
     r"Trường|Viện|Văn phòng|Chính phủ|Quốc hội|Mặt trận|Đoàn|Hội|Tổ)(?!\w)")
 _MEMBER = re.compile(r"(?:Ủy viên|Uỷ viên|Tỉnh ủy viên|Huyện ủy viên)(?!\w)", re.I)
 _CHAIN_GAP = re.compile(r"[ \t]*(?:[-–—,]|,?[ \t]*kiêm)[ \t]*")
+# what may stand between a name and its first title: a chain gap, an opening bracket ("ông A (Giám
+# đốc Sở ...)") or a copula ("ông A là Chủ tịch ...", "ông A, cũng là Trưởng ban ...")
+_AFTER_NAME_GAP = re.compile(r"[ \t]*(?:[-–—,(]|,?[ \t]*kiêm|,?[ \t]*(?:cũng[ \t]+)?là)[ \t]*")
 _BEFORE_NAME_GAP = re.compile(r"[ \t]+|[ \t]*,?[ \t]*(?:đồng chí|ông|bà|đ/c)[ \t]+", re.I)
 
 
@@ -48,6 +51,30 @@ def key(text: str) -> str:
 def _extends(longer: str, shorter: str) -> bool:
     """Whether a title key is the other one or the other one plus more words (a place)."""
     return longer == shorter or longer.startswith(shorter + " ")
+
+
+def _words(k: str) -> list[str]:
+    """A title key's words, "TP"/"TP." read as "thành phố" ("Chủ tịch TP HCM" = "Chủ tịch thành phố HCM")."""
+    out: list[str] = []
+    for w in k.split():
+        out += ["thành", "phố"] if w.rstrip(".") == "tp" else [w]
+    return out
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
+
+
+def refers_to(held: str, alone: str) -> bool:
+    """Whether a title key written alone can name a held one: its start ("Chủ tịch" for "Chủ tịch UBND
+    tỉnh"), a fuller form of it, or the same post with words left out or added ("Chủ tịch Hà Nội" or
+    "Chủ tịch thành phố" for "Chủ tịch UBND TP Hà Nội"). The first two words (the post) must agree,
+    so "Chủ tịch ..." never names a "Phó Chủ tịch ..."."""
+    if _extends(held, alone) or _extends(alone, held):
+        return True
+    h, a = _words(held), _words(alone)
+    return len(a) > 2 and len(h) > 2 and a[:2] == h[:2] and (_subsequence(a, h) or _subsequence(h, a))
 
 
 def title_organization(title: str) -> str | None:
@@ -153,9 +180,13 @@ def _owner_of_titles(text: str, seq: list[Span]) -> dict[int, int]:
         if s.label != "PER":
             continue
         k = i + 1
-        while k < len(seq) and seq[k].label == "TITLE" and k not in owner and chained(seq[k - 1], seq[k]):
+        if k < len(seq) and seq[k].label == "TITLE" and k not in owner and \
+                _AFTER_NAME_GAP.fullmatch(text[s.end:seq[k].start]):
             owner[k] = i
             k += 1
+            while k < len(seq) and seq[k].label == "TITLE" and k not in owner and chained(seq[k - 1], seq[k]):
+                owner[k] = i
+                k += 1
     return owner
 
 
@@ -198,10 +229,10 @@ def build_officials(doc: SpanSource) -> list[Official]:
         record_of[i].mentions.append(seq[k])
 
     unnamed: dict[str, Official] = {}
-    for k, s in enumerate(seq):  # a title alone ("đồng chí Chủ tịch UBND tỉnh") refers back to its holder
+    for k, s in enumerate(seq):  # a title alone ("đồng chí Chủ tịch UBND tỉnh", "Chủ tịch Hà Nội") names its one holder
         if s.label != "TITLE" or k in owner:
             continue
-        held = [(p, t) for p in people for t in p.titles if _extends(key(t.text), key(s.text))]
+        held = [(p, t) for p in people for t in p.titles if refers_to(key(t.text), key(s.text))]
         if len({id(p) for p, _ in held}) == 1:
             held[0][0].mentions.append(s)
             held[0][1].add_form(s.text)  # "theo Giám đốc Sở Y tế": the short form of her title
