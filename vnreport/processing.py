@@ -5,11 +5,12 @@ processes can run it next to the model (`Tagger.predict(..., num_workers=N)`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from vnreport.casing import recase
 from vnreport.document import Document
 from vnreport.furniture import find_furniture, times_of_day, words_inside
 from vnreport.normalize import NormalizedText, normalize
@@ -41,12 +42,12 @@ def window_inputs(p: Prepared, win: Window, cls_id: int, sep_id: int) -> tuple[l
 
 
 class TextProcessor:
-    """normalize → segment → subwords → windows, and merged window probabilities → spans."""
+    """normalize → recase → segment → subwords → windows, and merged window probabilities → spans."""
 
     def __init__(self, tokenizer, segmenter: Segmenter, labels: dict[str, list[str]], max_subwords: int = 254,
                  stride: int = 64, clause_end_layers: Sequence[str] = ("directives",),
                  line_cut_layers: Sequence[str] = ("entities",), transitions: Mapping[str, Transitions] | None = None,
-                 furniture: bool = True):
+                 furniture: bool = True, recase_capitals: bool = True):
         self.tokenizer = tokenizer
         self.segmenter = segmenter
         self.encoder = SubwordEncoder(tokenizer)
@@ -61,14 +62,19 @@ class TextProcessor:
         self.transitions = dict(transitions or {})
         # keep page furniture (menus, counters, related lists, footers) out of every span and times of day out of entities
         self.furniture = furniture
+        # show all-capital lines (portal headlines) to the model in ordinary case (vnreport.casing)
+        self.recase_capitals = recase_capitals
 
     def __reduce__(self) -> tuple[Any, tuple]:
         # the segmenter is rebuilt by name (pyvi's CRF does not pickle) and the word cache starts empty
         return _rebuild, (self.tokenizer, self.segmenter.name, self.labels, self.max_subwords, self.stride,
-                          self.clause_end_layers, self.line_cut_layers, self.transitions, self.furniture)
+                          self.clause_end_layers, self.line_cut_layers, self.transitions, self.furniture,
+                          self.recase_capitals)
 
     def preprocess(self, text: str) -> Prepared:
         norm = normalize(text)
+        if self.recase_capitals:
+            norm = replace(norm, text=recase(norm.text))  # same length: offsets and spans' text unchanged
         words = self.segmenter.segment(norm.text)
         subwords = self.encoder.encode(words)
         windows = plan_windows(words, [len(s) for s in subwords], self.max_subwords, self.stride)
@@ -119,6 +125,6 @@ def _append(spans: list[Span], span: Span, text: str) -> None:
 
 
 def _rebuild(tokenizer, segmenter_name: str, labels, max_subwords: int, stride: int, clause_end_layers,
-             line_cut_layers, transitions, furniture) -> TextProcessor:
+             line_cut_layers, transitions, furniture, recase_capitals) -> TextProcessor:
     return TextProcessor(tokenizer, get_segmenter(segmenter_name), labels, max_subwords, stride, clause_end_layers,
-                         line_cut_layers, transitions, furniture)
+                         line_cut_layers, transitions, furniture, recase_capitals)
