@@ -13,6 +13,8 @@ split is not selected on what a model gets right.
     python training/select_annotation_pool.py --train-only --loose --n 64 --exclude data/annotation_pool_ids.txt \
         data/predicted/self-train-r1.jsonl --avoid-events data/gold/dev.jsonl data/gold/test.jsonl \
         --out data/annotation_pool_round5.tsv   # round 5: train only, looser genre test
+    # round 6: the same command with --out data/annotation_pool_round6.tsv, once the round-5 ids are
+    # in data/annotation_pool_ids.txt
 """
 from __future__ import annotations
 
