@@ -75,9 +75,8 @@ def _recase_line(line: str) -> str:
             n = len(name)
             if tuple(forms[i:i + n]) == name:
                 capital[i:i + n] = [True] * n
-    first = next((i for i, lo in enumerate(lowered) if lo), None)
-    if first is not None and words[first].start() == min(m.start() for m in words):
-        capital[first] = True
+    if words:
+        capital[0] = True  # the line's first word, as a sentence's
     for i, m in enumerate(words):
         if capital[i] and lowered[i]:
             out[m.start()] = line[m.start()]
