@@ -5,7 +5,7 @@ ngân sách đạt", "... năm 2023 ước đạt"), stops one word early before
 see ("thu ngân sách" after "Tổng"), cuts a name in two around "cho"/"của", or misses the span
 while the text still reads "năng lực xét nghiệm khoảng 600 mẫu/ngày". These rules put the
 name back where a reader would, so the figure that follows is attached to it. On correct
-spans they change nothing (tests/test_records_indicator_names.py checks the gold data).
+spans they change nothing (tests/test_records_indicators.py checks the gold train and dev data).
 """
 from __future__ import annotations
 
@@ -24,8 +24,11 @@ _STARTS_PREFIXED = re.compile(rf"(?:{_PREFIX})(?!\w)", re.I)
 # what introduces a figure after its name; never the last words of a name ("đã đạt" is: "số tiêu chí đã đạt")
 FIGURE_LEAD = (r"ước đạt|ước tính|đạt|ước|là|khoảng|gần|hơn|trên|dưới|chiếm|tăng|giảm|còn|lên|chỉ|mới|"
                r"được|với|ở mức|mức|từ|có|bằng|đến|tới|vượt|vượt mốc|vượt ngưỡng|ít nhất|tối thiểu|tối đa|:")
-_LEAD_TAIL = re.compile(rf"(?:(?<!đã)[ \t]+(?:ước đạt|ước tính|đạt|ước|là|khoảng|gần|chiếm|trong|tại|của|ở|với|và|đến|từ)"
-                        rf"|[ \t]*:)+$", re.I)
+# ("ở" ends "nhà ở" and "đơn vị ở", housing, which are names: "diện tích nhà ở", "đất cây xanh đơn vị ở")
+_LEAD_TAIL = re.compile(rf"(?:(?<!đã)[ \t]+(?:ước đạt|ước tính|đạt|ước|là|khoảng|gần|chiếm|trong|tại|của|với|và|đến|từ)"
+                        rf"|(?<!nhà)(?<!vị)[ \t]+ở|[ \t]*:)+$", re.I)
+# "từ ... đến" (coming from ...) ends a name: "lao động từ nơi khác đến"
+_COMES_FROM = re.compile(r"(?<!\w)từ[ \t]+\S.*[ \t]đến$", re.I)
 # a period swallowed at the end of a name ("Tổng thu ngân sách năm 2023", "... 6 tháng đầu năm")
 _DATE_TAIL = re.compile(
     r"[ \t]+(?:(?:trong|của|cả|đến|tính đến|đến hết)[ \t]+)?"
@@ -57,7 +60,7 @@ def repair(text: str, ind: Span) -> tuple[Span, Span | None]:
     while True:
         name = text[start:end]
         tail = _LEAD_TAIL.search(name) or _DATE_TAIL.search(name)
-        if tail is None or tail.start() == 0:
+        if tail is None or tail.start() == 0 or _COMES_FROM.search(name):
             break
         if tail.re is _DATE_TAIL:
             at = start + tail.start() + len(tail.group()) - len(tail.group().lstrip())
