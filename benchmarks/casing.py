@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 import vnreport
+from vnreport.casing import all_capitals
 from vnreport.data.io import load_jsonl
 from vnreport.evaluate import score
 
@@ -32,11 +33,6 @@ def lines_of(docs, keep, first: int | None = None) -> list[Line]:
                                    if pos <= s.start and s.end <= pos + len(line)}))
             pos += len(line) + 1
     return out
-
-
-def capitals(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 12 and all(c.isupper() for c in letters)
 
 
 def prf(tagger, items: list[Line], transform=lambda s: s) -> str:
@@ -57,7 +53,7 @@ def main() -> None:
     docs = load_jsonl(args.data)
     real = lines_of([d for d in docs if d.meta.get("origin") != "written"],
                     lambda s: sum(c.isalpha() for c in s) >= 12 and len(s.upper()) == len(s), first=3)
-    caps = lines_of(load_jsonl("data/gold/train.jsonl") + docs, capitals)
+    caps = lines_of(load_jsonl("data/gold/train.jsonl") + docs, all_capitals)
     for on in (False, True):
         tagger.text.recase_capitals = on
         print(f"\nrecase_capitals={on}")

@@ -44,7 +44,8 @@ _PROVINCES = tuple(tuple(p.split()) for p in (
     "kiên giang", "hậu giang", "sóc trăng", "bạc liêu", "cà mau"))
 
 
-def _all_capitals(line: str) -> bool:
+def all_capitals(line: str) -> bool:
+    """Whether a line is written in capitals (enough letters to be more than an acronym or a label)."""
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= _MIN_LETTERS and all(c.isupper() for c in letters)
 
@@ -53,6 +54,7 @@ def _recase_line(line: str) -> str:
     words = list(_WORD.finditer(line))
     out = list(line)
     lowered: list[bool] = []
+    forms: list[str] = []
     for m in words:
         w = m.group(0)
         low = w.lower()
@@ -60,7 +62,7 @@ def _recase_line(line: str) -> str:
         if not keep:
             out[m.start():m.end()] = low
         lowered.append(not keep)
-    forms = [line[m.start():m.end()].lower() for m in words]
+        forms.append(low)
     capital = [False] * len(words)
     for i, form in enumerate(forms):
         if form in _ADMIN or (form in _SURNAMES and lowered[i]):
@@ -87,4 +89,4 @@ def recase(text: str) -> str:
     """`text` with every all-capital line in ordinary case; same length, other lines untouched."""
     if not any(c.isupper() for c in text):
         return text
-    return "".join(_recase_line(line) if _all_capitals(line) else line for line in text.splitlines(keepends=True))
+    return "".join(_recase_line(line) if all_capitals(line) else line for line in text.splitlines(keepends=True))

@@ -116,15 +116,16 @@ def viterbi(probs: np.ndarray, labels: list[str], may_end: np.ndarray | None = N
     kinds = step_kinds(n, may_end, cut)
     is_i = np.array([lab.startswith("I-") for lab in labels])
     is_o = np.array([lab == "O" for lab in labels])
+    outside = None if outside is None else np.asarray(outside, dtype=bool)
     greedy = probs.argmax(1)
     # The unconstrained best path is each word's argmax; when it breaks no constraint (and no
     # learned transition weighs in) it is also the best one, so the dynamic programme is needed only otherwise.
     if transitions is None and not is_i[greedy[0]] and masks[kinds[:-1], greedy[:-1], greedy[1:]].all() and \
-            (outside is None or is_o[greedy[np.asarray(outside, dtype=bool)]].all()):
+            (outside is None or is_o[greedy[outside]].all()):
         return [int(t) for t in greedy]
     logp = np.log(np.clip(probs, 1e-9, 1.0))
     if outside is not None:
-        logp[np.ix_(np.asarray(outside, dtype=bool), ~is_o)] = -np.inf
+        logp[np.ix_(outside, ~is_o)] = -np.inf
     learned = transitions or Transitions(np.zeros((k, k)), np.zeros(k), np.zeros(k))
     trans = np.where(masks, learned.matrix, -np.inf)
     score = np.where(is_i, -np.inf, learned.start) + logp[0]

@@ -66,7 +66,7 @@ def _subsequence(short: list[str], long: list[str]) -> bool:
     return all(w in it for w in short)
 
 
-def refers_to(held: str, alone: str) -> bool:
+def _refers_to(held: str, alone: str) -> bool:
     """Whether a title key written alone can name a held one: its start ("Chủ tịch" for "Chủ tịch UBND
     tỉnh"), a fuller form of it, or the same post with words left out or added ("Chủ tịch Hà Nội" or
     "Chủ tịch thành phố" for "Chủ tịch UBND TP Hà Nội"). The first two words (the post) must agree,
@@ -180,13 +180,10 @@ def _owner_of_titles(text: str, seq: list[Span]) -> dict[int, int]:
         if s.label != "PER":
             continue
         k = i + 1
-        if k < len(seq) and seq[k].label == "TITLE" and k not in owner and \
-                _AFTER_NAME_GAP.fullmatch(text[s.end:seq[k].start]):
+        while k < len(seq) and seq[k].label == "TITLE" and k not in owner and (
+                _AFTER_NAME_GAP.fullmatch(text[s.end:seq[k].start]) if k == i + 1 else chained(seq[k - 1], seq[k])):
             owner[k] = i
             k += 1
-            while k < len(seq) and seq[k].label == "TITLE" and k not in owner and chained(seq[k - 1], seq[k]):
-                owner[k] = i
-                k += 1
     return owner
 
 
@@ -232,7 +229,7 @@ def build_officials(doc: SpanSource) -> list[Official]:
     for k, s in enumerate(seq):  # a title alone ("đồng chí Chủ tịch UBND tỉnh", "Chủ tịch Hà Nội") names its one holder
         if s.label != "TITLE" or k in owner:
             continue
-        held = [(p, t) for p in people for t in p.titles if refers_to(key(t.text), key(s.text))]
+        held = [(p, t) for p in people for t in p.titles if _refers_to(key(t.text), key(s.text))]
         if len({id(p) for p, _ in held}) == 1:
             held[0][0].mentions.append(s)
             held[0][1].add_form(s.text)  # "theo Giám đốc Sở Y tế": the short form of her title
