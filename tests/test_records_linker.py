@@ -78,9 +78,9 @@ def test_the_shipped_weights_are_used_by_records_and_describe_themselves():
 
 def test_the_trainer_learns_a_reading_the_rules_miss(tmp_path):
     tl = train_linker_module()
-    # "khuyến cáo" is no trigger of the rules, so they give the second directive no addressee;
-    # the reading says "người dân", a phrase the linker is offered after the asking word
-    text = SPEECH.replace("Các xã cần <DIR>chủ động phòng chống hạn", "Đồng chí cũng khuyến cáo người dân <DIR>hạn chế đốt rơm rạ")
+    # "quán triệt" is no trigger of the rules, so they give the second directive no addressee;
+    # the reading says "cán bộ xã", a phrase the linker is offered after the asking word
+    text = SPEECH.replace("Các xã cần <DIR>chủ động phòng chống hạn", "Đồng chí cũng quán triệt cán bộ xã <DIR>hạn chế đốt rơm rạ")
     docs = [doc_of(text.replace("Trần Văn Nam", name)) for name in ("Trần Văn Nam", "Lê Văn Bình", "Đỗ Thị Lan")]
     for i, d in enumerate(docs):
         d.id = f"t{i}"
@@ -90,7 +90,7 @@ def test_the_trainer_learns_a_reading_the_rules_miss(tmp_path):
         name = d.entities[0].text
         reading[d.id] = {"id": d.id, "directives": [
             {"start": dirs[0].start, "issuer": name, "addressee": "Phòng Nông nghiệp"},
-            {"start": dirs[1].start, "issuer": name, "addressee": "người dân"}]}
+            {"start": dirs[1].start, "issuer": name, "addressee": "cán bộ xã"}]}
     assert tl.accuracy(None, docs, reading)["addressee"] == pytest.approx(0.5)
     examples, unreachable = tl.collect(docs, reading)
     assert unreachable == {"issuer": 0, "addressee": 0} and len(examples["addressee"]) == 6
@@ -116,3 +116,19 @@ def test_a_title_or_short_name_only_one_named_official_can_be_is_resolved_to_the
     two = ("<PER>Lê Thị Thủy</PER>, <TITLE>Bí thư Tỉnh ủy</TITLE>, và <PER>Đinh Văn Nam</PER>, <TITLE>Bí thư Huyện ủy</TITLE>, dự họp. "
            "<TITLE>Bí thư tỉnh Hà Nam</TITLE> đề nghị các xã <DIR>truy vết nhanh</DIR>.")
     assert resolved(two, "Bí thư tỉnh Hà Nam") == "Bí thư tỉnh Hà Nam"  # two secretaries: left as written
+
+
+def test_the_linker_is_offered_the_doer_inside_a_longer_phrase():
+    from vnreport.records.directives import _Finder, _situation
+    from vnreport.records.linker import addressee_candidates
+    doc = doc_of("Trong quy định này cũng nêu rõ người cách ly phải <DIR>khai báo y tế hằng ngày</DIR>.")
+    f = _Finder(doc, build_officials(doc))
+    s = _situation(f, doc.directives[0], None)
+    texts = {c.party.text for c in addressee_candidates(f, s, s.addressee, None) if c.party}
+    assert "người cách ly" in texts
+    # a list member is never offered alone as a shorter reading: "xã Đạo Lý" stands after "và"
+    doc = doc_of("Đề nghị <LOC>huyện Lý Nhân</LOC> và <LOC>xã Đạo Lý</LOC> khi có ca bệnh phải <DIR>cách ly ngay</DIR>.")
+    f = _Finder(doc, build_officials(doc))
+    s = _situation(f, doc.directives[0], None)
+    cands = {c.party.text: c for c in addressee_candidates(f, s, s.addressee, None) if c.party}
+    assert "huyện Lý Nhân và xã Đạo Lý" in cands and not cands["xã Đạo Lý"].features.get("part_tail")

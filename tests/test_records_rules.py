@@ -51,6 +51,36 @@ def test_body_as_issuer_and_org_addressee():
     assert rec.addressee.text == "UBND huyện Tam Nông"
 
 
+def addressees(markup: str) -> list[str | None]:
+    """The rules' addressees alone (no learned linker)."""
+    from vnreport.records.directives import build_directives
+    from vnreport.records.officials import build_officials
+    doc = doc_of(markup)
+    return [r.addressee.text if r.addressee else None for r in build_directives(doc, build_officials(doc))]
+
+
+def test_the_addressee_ends_before_a_clause_about_when_or_how():
+    assert addressees("<PER>Lê Văn An</PER> yêu cầu các đơn vị khi tổ chức lễ hội phải "
+                      "<DIR>bảo đảm an toàn phòng dịch</DIR>.") == ["các đơn vị"]
+    assert addressees("<PER>Lê Văn An</PER> giao <TITLE>Chủ tịch UBND huyện</TITLE> ngay trong ngày mai "
+                      "<DIR>báo cáo vụ việc</DIR>.") == ["Chủ tịch UBND huyện"]
+    # "cũng như" joins two addressees, it is no clause
+    assert addressees("<PER>Lê Văn An</PER> đề nghị quận Ba Đình cũng như các địa phương khác cần "
+                      "<DIR>rà soát người về từ vùng dịch</DIR>.") == ["quận Ba Đình cũng như các địa phương khác"]
+
+
+def test_a_speakers_words_before_a_colon_are_no_addressee_but_a_list_of_bodies_is():
+    assert addressees("Ông <PER>An</PER> nhấn mạnh: Trong thời gian tới, <ORG>Sở Y tế</ORG> cần "
+                      "<DIR>chuẩn bị đủ giường bệnh</DIR>.") == ["Sở Y tế"]
+    assert addressees("<PER>Lê Văn An</PER> yêu cầu các sở: Công Thương, Xây dựng phải "
+                      "<DIR>báo cáo trước ngày 15/6</DIR>.") == ["các sở: Công Thương, Xây dựng"]
+
+
+def test_a_request_of_a_body_names_no_addressee():
+    # "đề nghị của Sở ..." is the body's request (a noun), nobody is addressed
+    assert addressees("Xem xét đề nghị của <ORG>Sở Tài chính</ORG> về việc <DIR>bổ sung kinh phí</DIR>.") == [None]
+
+
 def test_no_speaker_means_no_issuer():
     doc = doc_of("Báo cáo nêu rõ. Cần <DIR>tăng cường kiểm tra</DIR>.")
     assert doc.directive_records[0].issuer is None

@@ -13,19 +13,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vnreport.records.linker import Linker, addressee_candidates, issuer_candidates
+from vnreport.records.linker import CLAUSE, Linker, addressee_candidates, issuer_candidates
 from vnreport.records.officials import Official
 from vnreport.records.party import Party
 from vnreport.records.sentences import Sentences
 from vnreport.schema import Span, SpanSource
 
 # the trigger before the addressee ("đề nghị X", "giao cho X") or after it ("X cần", "X phải")
-_TRIGGER_BEFORE = re.compile(r"(?<!\w)(?:đề nghị|yêu cầu|giao cho|giao|chỉ đạo|lưu ý|kêu gọi|đề ra)(?!\w)", re.I)
+_TRIGGER_BEFORE = re.compile(r"(?<!\w)(?:đề nghị|yêu cầu|giao cho|giao|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
+                             r"đôn đốc|đề ra)(?!\w)", re.I)
 _TRIGGER_AFTER = re.compile(r"(?<!\w)(?:cần phải|cần|phải)(?!\w)", re.I)
 _SPEECH = re.compile(r"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|giao|cho ý kiến|"
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)
 _LEAD = re.compile(r"^(?:[\s,:;]|trong thời gian tới|thời gian tới|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
-                   r"cùng với đó|trong đó|riêng|tiếp tục)+", re.I)
+                   r"cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)+", re.I)
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
 # words that open a body or group addressed ("huyện", "các phòng, ban", "UBND các xã", "lãnh đạo ...")
 _ADDRESSEE_HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|"
@@ -51,12 +52,19 @@ class DirectiveRecord:
 
 
 def _clean(text: str, start: int) -> tuple[str, int] | None:
-    """Strip connectives and the trailing "cần"/"phải" from an addressee candidate."""
-    lead = _LEAD.match(text)
-    cut = lead.end() if lead else 0
-    tail = _TAIL.search(text, cut)
-    end = tail.start() if tail else len(text)
-    return (text[cut:end], start + cut) if end > cut else None
+    """Strip connectives, a speaker's words before a colon, a clause about when or how, and the trailing
+    "cần"/"phải" from an addressee candidate; None when nothing is left or it is a possessor
+    ("đề nghị của Sở ..." is a request, not an addressed body)."""
+    colon = text.rfind(": ")
+    colon = colon if colon >= 0 and _SPEECH.search(text, 0, colon) else -1  # "... nhấn mạnh: Sở X", not "Các sở: A, B"
+    lead = _LEAD.match(text, colon + 1 if colon >= 0 else 0)
+    cut = lead.end() if lead else colon + 2 if colon >= 0 else 0
+    clause = CLAUSE.search(text, cut)
+    tail = _TAIL.search(text, cut, clause.start() if clause else len(text))
+    end = tail.start() if tail else clause.start() if clause else len(text)
+    if end <= cut or re.match(r"của(?!\w)", text[cut:], re.I):
+        return None
+    return text[cut:end], start + cut
 
 
 def _lead_in(text: str) -> tuple[str, int] | None:
@@ -111,13 +119,14 @@ class _Finder:
         after = list(_TRIGGER_AFTER.finditer(gap))
         if after and (not before or after[-1].start() > before[-1].end()):
             trig = after[-1]
-            lo = before[-1].end() if before else 0
-            head = gap[lo:trig.start()]
-            parts = re.split(r"(?<=,)", head)
-            keep = len(parts)  # extend back over ", " while each part still opens a group addressed
-            while keep > 0 and _opens_group(parts[keep - 1]):
-                keep -= 1
-            lo += sum(len(p) for p in parts[:keep])
+            if before:  # "yêu cầu X phải": all of X
+                lo = before[-1].end()
+            else:  # "..., X cần": extend back over ", " while each part still opens a group addressed
+                parts = re.split(r"(?<=,)", gap[:trig.start()])
+                keep = len(parts)
+                while keep > 0 and _opens_group(parts[keep - 1]):
+                    keep -= 1
+                lo = sum(len(p) for p in parts[:keep])
             cleaned = _clean(gap[lo:trig.start()], gap_start + lo)
             trigger_at = gap_start + lo
         elif before:

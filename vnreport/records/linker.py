@@ -40,6 +40,16 @@ _SUBORDINATE = re.compile(r"(?:trường hợp|theo|để|nếu|khi|kể từ|t�
 _THING = re.compile(r"(?:việc|công tác|tình huống|tỷ lệ|tỉ lệ|biện pháp|các biện pháp|hoạt động|các hoạt động|dự án|"
                     r"các dự án|chương trình|kế hoạch|phương án)(?!\w)", re.I)
 _PRONOUN_SPEAKS = re.compile(r"(?<!\w)(?:ông|bà|đồng chí này)\s+(?:cũng\s+)?(?:đề nghị|yêu cầu|chỉ đạo|lưu ý|nhấn mạnh|cho rằng)", re.I)
+# where a doer's name may begin inside a longer phrase ("Trong quy định này cũng nêu rõ | người cách ly")
+_DOER = re.compile(r"(?<!\w)(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|những|mọi|tất cả|lãnh đạo|UBND|HĐND|toàn|"
+                   r"ngành|sở|phòng|ban|cấp|cơ quan|đơn vị|chính quyền|người|cán bộ|doanh nghiệp|chúng ta|bà con|"
+                   r"nhân dân|Bộ|lực lượng|Chủ tịch|Giám đốc|thủ trưởng|Trưởng)(?!\w)", re.I)
+# where a doer's name has ended and a clause about when or how begins ("các đơn vị | khi tổ chức lễ hội",
+# "Chủ tịch UBND TP | ngay trong ngày mai"); the rules cut their addressee there too
+CLAUSE = re.compile(r"\s(?:khi|nếu|ngay|vừa|cũng(?! như)|để|hãy|thì|sớm|khẩn trương|tiếp tục|tập trung (?:vào|cao|chỉ đạo|"
+                    r"triển khai|thực hiện|giải quyết|lãnh đạo)|(?:trong|trước|sau) (?:tuần|thời gian|quá trình|ngày|"
+                    r"tháng|năm|quý|khi)|có trách nhiệm|có nhiệm vụ)(?!\w)", re.I)
+_JOINED = re.compile(r"(?:,|\s(?:và|cùng|với|hoặc|hay))\s*$", re.I)
 MAX_PHRASE_WORDS = 20
 _BULLET = re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])", re.I)
 _HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|"
@@ -218,6 +228,29 @@ def _phrases(f: _Finder, s: Situation) -> list[Candidate]:
                  "phrase_has_date": float(bool(f.within(start, start + len(text), ("DATE",)))),
                  "phrase_entity_start": float(bool(f.within(start, start + 1, ("ORG", "LOC", "TITLE", "PER"))))}
         out.append(Candidate(Party(text, start, start + len(text)), feats))
+        out += _parts(f, text, start, feats)
+    return out
+
+
+def _parts(f: _Finder, text: str, start: int, feats: dict[str, float]) -> list[Candidate]:
+    """Shorter readings of one phrase: from a later word that may begin a doer's name (not inside
+    a name, not the second member of a list), and up to a clause about when or how; the reader's
+    addressee is often one of them, not the whole phrase."""
+    cut = CLAUSE.search(text)
+    ends = [len(text)] + ([cut.start()] if cut else [])
+    names = f.within(start, start + len(text), ("ORG", "LOC", "TITLE", "PER"))
+    begins = [0] + [m.start() for m in _DOER.finditer(text)
+                    if m.start() > 0 and text[m.start() - 1] == " " and not _JOINED.search(text, 0, m.start())
+                    and not any(n.start < start + m.start() < n.end for n in names)][:3]
+    out = []
+    for b in begins:
+        for e in ends:
+            if (b, e) == (0, len(text)) or e <= b:
+                continue
+            part = text[b:e].rstrip(" ,")
+            if part:
+                out.append(Candidate(Party(part, start + b, start + b + len(part)),
+                                     {**feats, "part_tail": float(b > 0), "part_cut": float(e < len(text))}))
     return out
 
 
