@@ -93,6 +93,26 @@ def test_clause_end_rule_may_drop_a_span_rather_than_stretch_it():
     assert [(s, e) for s, e, _, _ in decode(probs, DIR)] == [(0, 1)]
 
 
+def test_no_entity_ends_on_a_word_that_wants_more():
+    from vnreport.segment import Word
+    from vnreport.spans import phrase_ends
+
+    # "sản_lượng khai_thác hải_sản của huyện": the model's span runs one word too far, onto "của"
+    forms = ["sản_lượng", "khai_thác", "hải_sản", "của", "huyện"]
+    words, pos = [], 0
+    for f in forms:
+        words.append(Word(pos, pos + len(f), f, sent_start=pos == 0))
+        pos += len(f) + 1
+    labels = bio_labels(["IND"])
+    probs = np.array([[0.05, 0.9, 0.05], [0.05, 0.0, 0.95], [0.1, 0.0, 0.9], [0.4, 0.0, 0.6], [0.9, 0.0, 0.1]])
+    assert [(s, e) for s, e, _, _ in decode(probs, labels)] == [(0, 4)]
+    may_end = phrase_ends(words)
+    assert may_end.tolist() == [True, True, True, False, True]
+    assert [(s, e) for s, e, _, _ in decode(probs, labels, may_end)] == [(0, 3)]
+    # a name that ends in such a word keeps it: only the lower-case function word is held
+    assert phrase_ends([Word(0, 9, "Hoàng_Các"), Word(10, 13, "Các")]).tolist() == [True, True]
+
+
 def test_no_span_runs_across_a_line_break():
     from vnreport.segment import Word
     from vnreport.spans import line_breaks
