@@ -33,7 +33,7 @@ from vnreport.data.io import load_jsonl
 from vnreport.evaluate import EvalReport, score
 from vnreport.schema import LAYERS, labels_of_bio
 from vnreport.pipeline import weights_sha256
-from vnreport.spans import FREE, Transitions, char_bio, clause_ends, line_breaks, step_kinds, step_masks
+from vnreport.spans import FREE, Transitions, char_bio, line_breaks, span_ends, step_kinds, step_masks
 from vnreport.windows import merge
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,7 +89,7 @@ def sequences(tagger, split: Split, layer: str) -> Sequences:
         if not p.words:
             continue
         probs = merge(len(p.words), p.windows, wp[layer])
-        may_end = clause_ends(p.words) if layer in tagger.clause_end_layers else None
+        may_end = span_ends(p.words, layer in tagger.clause_end_layers)
         cut = line_breaks(p.norm.text, p.words) if layer in tagger.line_cut_layers else None
         kinds = step_kinds(len(p.words), may_end, cut)
         units = [p.norm.to_original(w.start, w.end) for w in p.words]

@@ -16,7 +16,7 @@ from vnreport.furniture import find_furniture, times_of_day, words_inside
 from vnreport.normalize import NormalizedText, normalize
 from vnreport.schema import LAYERS, Span
 from vnreport.segment import Segmenter, Word, get_segmenter
-from vnreport.spans import Transitions, clause_ends, decode, line_breaks, phrase_ends, trim
+from vnreport.spans import Transitions, decode, line_breaks, span_ends, trim
 from vnreport.subwords import SubwordEncoder
 from vnreport.windows import Window, merge, plan_windows
 
@@ -89,7 +89,7 @@ class TextProcessor:
             spans: list[Span] = []
             if p.words:
                 probs = merge(len(p.words), p.windows, window_probs[layer])
-                may_end = clause_ends(p.words) if layer in self.clause_end_layers else phrase_ends(p.words)
+                may_end = span_ends(p.words, layer in self.clause_end_layers)
                 cut = cuts if layer in self.line_cut_layers else None
                 found = decode(probs, self.labels[layer], may_end, cut, self.transitions.get(layer), outside.get(layer))
                 for first, last, label, score in found:

@@ -181,6 +181,12 @@ def phrase_ends(words: Sequence[Word]) -> np.ndarray:
     return np.array([w.form not in _OPEN_ENDED for w in words], dtype=bool)
 
 
+def span_ends(words: Sequence[Word], clause_layer: bool) -> np.ndarray:
+    """Where a layer's spans may end: at clause ends for a directive-like layer, else anywhere but
+    on a function word; the decoder and the CRF fit read the same rule from here."""
+    return clause_ends(words) if clause_layer else phrase_ends(words)
+
+
 def line_breaks(text: str, words: Sequence[Word]) -> np.ndarray:
     """cut[t]: a line break lies between word t and word t + 1, so no span may join them."""
     cut = np.zeros(len(words), dtype=bool)
