@@ -65,6 +65,19 @@ def test_trim_drops_edge_punctuation_but_keeps_initials():
     i = text.index("N.V.K.")
     assert text[slice(*trim(text, i, i + 7, "entities"))] == "N.V.K."
     assert trim(text, 23, 25, "entities") == (25, 25)  # nothing but punctuation: empty
+    # a sentence's full stop is no part of the entity before it; an abbreviation's is
+    for written, kept in (("Lãnh đạo TP HCM.", "TP HCM"), ("đạt 18,6 triệu USD.", "18,6 triệu USD"),
+                          ("trong quý II.", "quý II"), ("gặp chị L.", "L."), ("Chủ tịch UBND TP.", "UBND TP.")):
+        i = written.index(kept)
+        assert written[slice(*trim(written, i, len(written), "entities"))] == kept
+    # a closing bracket or quote stays when the span opens it, and goes when it does not
+    text = 'Tổng sản phẩm (GRDP) tăng. Yêu cầu "thực hiện phương châm "4 tại chỗ"'
+    i = text.index("Tổng")
+    assert text[slice(*trim(text, i, text.index(" tăng"), "entities"))] == "Tổng sản phẩm (GRDP)"
+    assert text[slice(*trim(text, text.index("GRDP"), text.index(" tăng"), "entities"))] == "GRDP"
+    j = text.index("thực")
+    assert text[slice(*trim(text, j, len(text), "directives"))] == 'thực hiện phương châm "4 tại chỗ"'
+    assert text[slice(*trim(text, j, text.index(' "4'), "directives"))] == "thực hiện phương châm"
 
 
 DIR = bio_labels(["DIR"])  # O B-DIR I-DIR

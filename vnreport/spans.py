@@ -12,6 +12,7 @@ log-probabilities under the same constraints (dev: benchmarks/crf_vs_viterbi.py)
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -213,12 +214,26 @@ def char_bio(units: list[tuple[int, int]], spans: list[tuple[int, int, str]]) ->
 _EDGE = frozenset(",;:…“”\"()–- \t\r\n\u00a0")
 
 
+# a final full stop that belongs to the entity: initials ("N.V.K.", "L.") and dotted abbreviations ("TP.")
+_OWN_STOP = re.compile(r"(?<![^\s(])(?:\w\.(?:\w{1,2}\.)*|TP\.|Tp\.|TX\.|TT\.|Q\.|P\.)$")
+_PAIRS = {")": "(", "”": "“"}
+
+
 def trim(text: str, start: int, end: int, layer: str) -> tuple[int, int]:
-    """Shrink a span past edge punctuation and whitespace (annotation rule 1); a directive also
-    drops its final full stop, while an entity keeps it (initials "N.V.K.", "TP.")."""
+    """Shrink a span past edge punctuation and whitespace (annotation rule 1). A closing bracket or
+    quote stays when the span opens it ("tổng sản phẩm (GRDP)", 'phương châm "4 tại chỗ"'); a directive drops its final full
+    stop, an entity keeps it only when it closes initials or an abbreviation ("N.V.K.", "TP."), not
+    a sentence ("TP HCM.", "18,6 triệu USD.", "quý II.")."""
     edge = _EDGE | {"."} if layer == "directives" else _EDGE
     while start < end and text[start] in edge:
         start += 1
-    while end > start and text[end - 1] in edge:
+    while end > start:
+        last = text[end - 1]
+        if last in _PAIRS and text.count(_PAIRS[last], start, end) >= text.count(last, start, end):
+            break
+        if last == '"' and text.count('"', start, end) % 2 == 0:  # closes a quote the span opened
+            break
+        if last not in edge and (last != "." or layer == "directives" or _OWN_STOP.search(text, start, end)):
+            break
         end -= 1
     return start, end
