@@ -198,3 +198,24 @@ def test_transitions_change_decoding_and_keep_the_line_break_rule():
     # a line break after word 1 still ends the span, whatever the transitions say
     cut = np.array([False, True, False, False])
     assert [(s, e) for s, e, _, _ in decode(probs, DIR, cut=cut, transitions=go_on)] == [(0, 2)]
+
+
+def test_trim_and_the_end_rule_leave_every_gold_span_as_it_is():
+    """What the decoder does to a span's edges never contradicts the annotators: trimming gives
+    back each gold span of the three splits, and no gold entity ends where `phrase_ends` holds."""
+    from pathlib import Path
+
+    from vnreport.data.io import load_jsonl
+    from vnreport.spans import _OPEN_ENDED, trim
+
+    gold = Path(__file__).resolve().parents[1] / "data" / "gold"
+    changed, held = [], []
+    for split in ("train", "dev", "test"):
+        for doc in load_jsonl(gold / f"{split}.jsonl"):
+            for layer in ("entities", "directives"):
+                for s in doc.layer(layer):
+                    if trim(doc.text, s.start, s.end, layer) != (s.start, s.end):
+                        changed.append((doc.id, s.text))
+                    if layer == "entities" and s.text.split()[-1] in _OPEN_ENDED:
+                        held.append((doc.id, s.text))
+    assert changed == [] and held == []
