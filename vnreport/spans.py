@@ -221,9 +221,9 @@ _PAIRS = {")": "(", "”": "“"}
 
 def trim(text: str, start: int, end: int, layer: str) -> tuple[int, int]:
     """Shrink a span past edge punctuation and whitespace (annotation rule 1). A closing bracket or
-    quote stays when the span opens it ("tổng sản phẩm (GRDP)", 'phương châm "4 tại chỗ"'); a directive drops its final full
-    stop, an entity keeps it only when it closes initials or an abbreviation ("N.V.K.", "TP."), not
-    a sentence ("TP HCM.", "18,6 triệu USD.", "quý II.")."""
+    quote stays when the span opens it ("tổng sản phẩm (GRDP)", 'phương châm "4 tại chỗ"'); a
+    directive drops its final full stop, an entity keeps it only when it closes initials or an
+    abbreviation ("N.V.K.", "TP."), not a sentence ("TP HCM.", "18,6 triệu USD.", "quý II.")."""
     edge = _EDGE | {"."} if layer == "directives" else _EDGE
     while start < end and text[start] in edge:
         start += 1
@@ -233,7 +233,7 @@ def trim(text: str, start: int, end: int, layer: str) -> tuple[int, int]:
             break
         if last == '"' and text.count('"', start, end) % 2 == 0:  # closes a quote the span opened
             break
-        if last not in edge and (last != "." or layer == "directives" or _OWN_STOP.search(text, start, end)):
+        if last not in edge and (last != "." or _OWN_STOP.search(text, start, end)):  # "." is edge for directives
             break
         end -= 1
     return start, end
