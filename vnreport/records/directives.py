@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vnreport.records.linker import CLAUSE, Linker, addressee_candidates, issuer_candidates
+from vnreport.records.linker import CLAUSE, GROUP_WORDS, Linker, addressee_candidates, issuer_candidates
 from vnreport.records.officials import Official
 from vnreport.records.party import Party
 from vnreport.records.sentences import Sentences
@@ -28,9 +28,7 @@ _SPEECH = re.compile(r"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề n
 _LEAD = re.compile(r"^(?:[\s,:;]|trong thời gian tới|thời gian tới|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
                    r"cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)+", re.I)
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
-# words that open a body or group addressed ("huyện", "các phòng, ban", "UBND các xã", "lãnh đạo ...")
-_ADDRESSEE_HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|"
-                             r"phòng|ban|cấp|Đảng|cơ quan|đơn vị|chính quyền|người đứng đầu|địa phương)(?!\w)", re.I)
+_ADDRESSEE_HEAD = re.compile(rf"(?:{GROUP_WORDS})(?!\w)", re.I)
 LOOKBACK_SENTENCES = 10
 MAX_SUBJECT_WORDS = 8
 

@@ -40,10 +40,16 @@ _SUBORDINATE = re.compile(r"(?:trường hợp|theo|để|nếu|khi|kể từ|t�
 _THING = re.compile(r"(?:việc|công tác|tình huống|tỷ lệ|tỉ lệ|biện pháp|các biện pháp|hoạt động|các hoạt động|dự án|"
                     r"các dự án|chương trình|kế hoạch|phương án)(?!\w)", re.I)
 _PRONOUN_SPEAKS = re.compile(r"(?<!\w)(?:ông|bà|đồng chí này)\s+(?:cũng\s+)?(?:đề nghị|yêu cầu|chỉ đạo|lưu ý|nhấn mạnh|cho rằng)", re.I)
+# words that open a body or group addressed ("huyện", "các phòng, ban", "UBND các xã", "lãnh đạo ..."); the rules
+# (directives.py) and the linker's features read the same list
+GROUP_WORDS = ("huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|Đảng|cơ quan|"
+               "đơn vị|chính quyền|người đứng đầu|địa phương")
+# heads of bodies and forces that may be told to act ("Chủ tịch UBND huyện", "lực lượng chức năng")
+_LEADERS = "Bộ|lực lượng|Chủ tịch|Giám đốc|thủ trưởng|Trưởng"
 # where a doer's name may begin inside a longer phrase ("Trong quy định này cũng nêu rõ | người cách ly")
 _DOER = re.compile(r"(?<!\w)(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|những|mọi|tất cả|lãnh đạo|UBND|HĐND|toàn|"
                    r"ngành|sở|phòng|ban|cấp|cơ quan|đơn vị|chính quyền|người|cán bộ|doanh nghiệp|chúng ta|bà con|"
-                   r"nhân dân|Bộ|lực lượng|Chủ tịch|Giám đốc|thủ trưởng|Trưởng)(?!\w)", re.I)
+                   rf"nhân dân|{_LEADERS})(?!\w)", re.I)
 # where a doer's name has ended and a clause about when or how begins ("các đơn vị | khi tổ chức lễ hội",
 # "Chủ tịch UBND TP | ngay trong ngày mai"); the rules cut their addressee there too
 CLAUSE = re.compile(r"\s(?:khi|nếu|ngay|vừa|cũng(?! như)|để|hãy|thì|sớm|khẩn trương|tiếp tục|tập trung (?:vào|cao|chỉ đạo|"
@@ -52,9 +58,7 @@ CLAUSE = re.compile(r"\s(?:khi|nếu|ngay|vừa|cũng(?! như)|để|hãy|thì|s
 _JOINED = re.compile(r"(?:,|\s(?:và|cùng|với|hoặc|hay))\s*$", re.I)
 MAX_PHRASE_WORDS = 20
 _BULLET = re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])", re.I)
-_HEAD = re.compile(r"(?:huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|"
-                   r"Đảng|cơ quan|đơn vị|chính quyền|người đứng đầu|địa phương|người dân|Bộ|lực lượng|Chủ tịch|"
-                   r"Giám đốc|thủ trưởng|Trưởng)(?!\w)", re.I)
+_HEAD = re.compile(rf"(?:{GROUP_WORDS}|người dân|{_LEADERS})(?!\w)", re.I)
 # the post a title names, without its body ("Bí thư Tỉnh ủy Hà Nam" → "bí thư")
 _POST = re.compile(r"(?:phó |quyền )?(?:chủ tịch nước|chủ tịch|tổng bí thư|bí thư|giám đốc|bộ trưởng|thứ trưởng|"
                    r"thủ tướng|trưởng ban|trưởng phòng|chủ nhiệm|cục trưởng|viện trưởng|hiệu trưởng|chánh văn phòng)(?!\w)", re.I)
