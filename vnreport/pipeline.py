@@ -65,7 +65,8 @@ class Tagger:
         self.text = TextProcessor(tokenizer, segmenter, self.labels, max_subwords, stride,
                                   self.meta.get("clause_end_layers", ["directives"]),
                                   self.meta.get("line_cut_layers", ["entities"]),
-                                  read_transitions(self.meta.get("transitions") or {}, self.labels))
+                                  read_transitions(self.meta.get("transitions") or {}, self.labels),
+                                  min_scores=read_min_scores(self.meta.get("min_scores") or {}, self.labels))
         self._pool = None
 
     # the text side lives in `self.text` (it runs in worker processes too)
@@ -231,6 +232,14 @@ def read_transitions(spec: Any, labels: dict[str, list[str]], source: str = META
     if not isinstance(spec, Mapping) or not set(spec) <= set(labels):
         raise BadValueError(f"{source}: transitions must map layers ({', '.join(labels)}) to their scores")
     return {layer: Transitions.from_dict(spec[layer], labels[layer], f"{source}: transitions.{layer}") for layer in spec}
+
+
+def read_min_scores(spec: Any, labels: dict[str, list[str]], source: str = META_FILE) -> dict[str, float]:
+    """The score floors a model describes (`min_scores` in vnreport.json): per layer, a number in [0, 1)."""
+    if (not isinstance(spec, Mapping) or not set(spec) <= set(labels)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1 for v in spec.values())):
+        raise BadValueError(f"{source}: min_scores must map layers ({', '.join(labels)}) to a score in [0, 1), got {spec!r}")
+    return {layer: float(v) for layer, v in spec.items()}
 
 
 def _batch_arrays(batch: list[tuple], pad_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

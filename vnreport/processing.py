@@ -47,7 +47,7 @@ class TextProcessor:
     def __init__(self, tokenizer, segmenter: Segmenter, labels: dict[str, list[str]], max_subwords: int = 254,
                  stride: int = 64, clause_end_layers: Sequence[str] = ("directives",),
                  line_cut_layers: Sequence[str] = ("entities",), transitions: Mapping[str, Transitions] | None = None,
-                 furniture: bool = True, recase_capitals: bool = True):
+                 furniture: bool = True, recase_capitals: bool = True, min_scores: Mapping[str, float] | None = None):
         self.tokenizer = tokenizer
         self.segmenter = segmenter
         self.encoder = SubwordEncoder(tokenizer)
@@ -64,12 +64,14 @@ class TextProcessor:
         self.furniture = furniture
         # show all-capital lines (portal headlines) to the model in ordinary case (vnreport.casing)
         self.recase_capitals = recase_capitals
+        # per layer, the score below which a decoded span is dropped (training/fit_min_score.py fits it on dev)
+        self.min_scores = dict(min_scores or {})
 
     def __reduce__(self) -> tuple[Any, tuple]:
         # the segmenter is rebuilt by name (pyvi's CRF does not pickle) and the word cache starts empty
         return _rebuild, (self.tokenizer, self.segmenter.name, self.labels, self.max_subwords, self.stride,
                           self.clause_end_layers, self.line_cut_layers, self.transitions, self.furniture,
-                          self.recase_capitals)
+                          self.recase_capitals, self.min_scores)
 
     def preprocess(self, text: str) -> Prepared:
         norm = normalize(text)
@@ -92,7 +94,10 @@ class TextProcessor:
                 may_end = span_ends(p.words, layer in self.clause_end_layers)
                 cut = cuts if layer in self.line_cut_layers else None
                 found = decode(probs, self.labels[layer], may_end, cut, self.transitions.get(layer), outside.get(layer))
+                floor = self.min_scores.get(layer, 0.0)
                 for first, last, label, score in found:
+                    if score < floor:
+                        continue
                     s, e = trim(p.norm.text, p.words[first].start, p.words[last - 1].end, layer)
                     if s == e:
                         continue
@@ -125,6 +130,6 @@ def _append(spans: list[Span], span: Span, text: str) -> None:
 
 
 def _rebuild(tokenizer, segmenter_name: str, labels, max_subwords: int, stride: int, clause_end_layers,
-             line_cut_layers, transitions, furniture, recase_capitals) -> TextProcessor:
+             line_cut_layers, transitions, furniture, recase_capitals, min_scores) -> TextProcessor:
     return TextProcessor(tokenizer, get_segmenter(segmenter_name), labels, max_subwords, stride, clause_end_layers,
-                         line_cut_layers, transitions, furniture, recase_capitals)
+                         line_cut_layers, transitions, furniture, recase_capitals, min_scores)
