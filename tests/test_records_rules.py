@@ -101,6 +101,23 @@ def test_a_directive_with_no_speaker_nearby_keeps_the_issuer_before_it():
     assert first.issuer.label == "Lê Văn An" and last.issuer.label == "Lê Văn An"
 
 
+def test_a_headline_directive_takes_the_first_issuer_named_after_it():
+    doc = doc_of("<DIR>Bảo đảm tuyệt đối an ninh trật tự trên địa bàn</DIR>\n"
+                 "Chiều <DATE>25/5</DATE>, <TITLE>Chủ tịch UBND TP</TITLE> <PER>Lê Văn An</PER> chủ trì hội nghị. "
+                 "Ông <PER>An</PER> yêu cầu công an các quận <DIR>nắm chắc tình hình</DIR>. "
+                 "Báo cáo nêu rõ. Cần <DIR>tăng cường kiểm tra</DIR>.")
+    head, body, last = doc.directive_records
+    assert head.issuer.label == body.issuer.label == "Lê Văn An"
+    assert head.issuer.start == body.issuer.start  # the mention it was named by, with its offsets
+    assert last.issuer.label == "Lê Văn An"  # carried as before
+
+
+def test_a_photo_credit_never_gives_a_directive():
+    doc = doc_of("Hội nghị bàn về cải cách hành chính. Quang cảnh buổi làm việc. Ảnh: <PER>Thanh Lê</PER> "
+                 "Về văn hóa công sở, đề nghị các cơ quan <DIR>quyết liệt thực hiện Chỉ thị 26</DIR>.\n<PER>Minh Hà</PER>")
+    assert doc.directive_records[0].issuer is None
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

@@ -80,6 +80,15 @@ def _dir_spans(doc: SpanSource) -> list[Span]:
     return sorted((s for s in doc.directives if s.label == "DIR"), key=lambda s: s.start)
 
 
+# a photo or graphics credit ("Ảnh: Thanh Lê" inside a portal page's text): the name there never gave a directive
+_CREDIT_BEFORE = re.compile(r"(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Đồ họa|Đồ hoạ|Video|Clip|Nguồn|Bài và ảnh|Tin, ảnh|Bài, ảnh)"
+                            r"\s*:\s*$", re.I)
+
+
+def _credit(text: str, s: Span) -> bool:
+    return s.label == "PER" and _CREDIT_BEFORE.search(text, max(0, s.start - 20), s.start) is not None
+
+
 class _Finder:
     """Shared state of one document: sentences, entity spans outside directives, and officials."""
 
@@ -93,7 +102,8 @@ class _Finder:
             k = bisect.bisect_right(dir_starts, s.start) - 1
             return k >= 0 and s.start < dirs[k].end
 
-        self.spans = sorted((s for s in doc.entities if not inside_directive(s)), key=lambda s: s.start)
+        self.spans = sorted((s for s in doc.entities if not inside_directive(s) and not _credit(doc.text, s)),
+                            key=lambda s: s.start)
         self.starts = [s.start for s in self.spans]
         self.official_of = {(m.start, m.end): o for o in officials for m in o.mentions}
 
@@ -276,4 +286,16 @@ def build_directives(doc: SpanSource, officials: list[Official], linker: Linker 
             rec.addressee = linker.choose("addressee", d, addressee_candidates(f, s, rec.addressee, before_a)).party
         records.append(rec)
         prev = rec
+    _lead_issuers(records)
     return records
+
+
+def _lead_issuers(records: list[DirectiveRecord]) -> None:
+    """Directives of the headline and lead come before anyone is named ("Bảo đảm tuyệt đối an ninh
+    trật tự ..." above "Chiều 25/5, Chủ tịch UBND TP ... yêu cầu"): those without an issuer take
+    the first issuer the article names after them."""
+    first = next((r.issuer for r in records if r.issuer is not None), None)
+    for r in records:
+        if r.issuer is not None:
+            break
+        r.issuer = first
