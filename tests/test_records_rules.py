@@ -118,6 +118,13 @@ def test_a_photo_credit_never_gives_a_directive():
     assert doc.directive_records[0].issuer is None
 
 
+def test_giao_thong_in_a_body_name_is_no_trigger():
+    doc = doc_of("<TITLE>Chủ tịch UBND tỉnh</TITLE> <PER>Lê Văn An</PER> yêu cầu <ORG>Sở Giao thông vận tải</ORG> "
+                 "<DIR>khẩn trương sửa chữa các tuyến đường</DIR>.")
+    rec = doc.directive_records[0]
+    assert rec.addressee.label == "Sở Giao thông vận tải" and rec.issuer.label == "Lê Văn An"
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

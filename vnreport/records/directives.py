@@ -13,17 +13,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vnreport.records.linker import CLAUSE, GROUP_WORDS, Linker, addressee_candidates, issuer_candidates
+from vnreport.records.linker import CLAUSE, GIAO, GROUP_WORDS, Linker, addressee_candidates, issuer_candidates
 from vnreport.records.officials import Official
 from vnreport.records.party import Party
 from vnreport.records.sentences import Sentences
 from vnreport.schema import Span, SpanSource
 
 # the trigger before the addressee ("đề nghị X", "giao cho X") or after it ("X cần", "X phải")
-_TRIGGER_BEFORE = re.compile(r"(?<!\w)(?:đề nghị|yêu cầu|giao cho|giao|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
+_TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao cho|{GIAO}|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
                              r"đôn đốc|đề ra)(?!\w)", re.I)
 _TRIGGER_AFTER = re.compile(r"(?<!\w)(?:cần phải|cần|phải)(?!\w)", re.I)
-_SPEECH = re.compile(r"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|giao|cho ý kiến|"
+_SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|{GIAO}|cho ý kiến|"
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)
 _LEAD = re.compile(r"^(?:[\s,:;]|trong thời gian tới|thời gian tới|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
                    r"cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)+", re.I)

@@ -24,12 +24,15 @@ if TYPE_CHECKING:
     from vnreport.records.directives import Situation, _Finder
 
 WEIGHTS = Path(__file__).with_name("linker.json")
-_SPEECH_AFTER = re.compile(r"[\s,]*(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|giao|cho ý kiến|"
+# "giao" (assign) as a word of asking, not the first syllable of "giao thông", "giao dịch", "giao lưu" ...
+# ("Sở Giao thông vận tải" is a body, and no trigger inside it)
+GIAO = r"giao(?!\s+(?:thông|dịch|lưu|tiếp|thương|hữu))"
+_SPEECH_AFTER = re.compile(rf"[\s,]*(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|{GIAO}|cho ý kiến|"
                            r"khẳng định|cho rằng|chủ trì|quán triệt|chỉ ra|đề xuất|kiến nghị|thông tin|báo cáo)(?!\w)", re.I)
 _HONORIFIC = re.compile(r"(?:đồng chí|ông|bà|đ/c)\s*$", re.I)
 _CHAIR = re.compile(r"chủ trì", re.I)
 # words after which the addressee follows ("khuyến cáo người dân ..."), wider than the rules' triggers
-_ASK = re.compile(r"(?<!\w)(?:đề nghị|yêu cầu|giao cho|giao|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|bắt buộc|quán triệt|"
+_ASK = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao cho|{GIAO}|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|bắt buộc|quán triệt|"
                   r"nhắc nhở|đôn đốc)(?!\w)", re.I)
 _MUST = re.compile(r"(?:[\s,:;]|cần phải|cần thiết phải|cần|phải|có trách nhiệm|có nhiệm vụ|thì|sớm)+$", re.I)
 _LEAD_WORDS = re.compile(r"^(?:[\s,:;\-–•+*]|trong thời gian tới|thời gian tới|bên cạnh đó|đồng thời|cùng với đó|"
