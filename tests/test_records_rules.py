@@ -125,6 +125,15 @@ def test_giao_thong_in_a_body_name_is_no_trigger():
     assert rec.addressee.label == "Sở Giao thông vận tải" and rec.issuer.label == "Lê Văn An"
 
 
+def test_a_clause_about_when_before_the_addressee_or_a_will_after_it_is_left_out():
+    doc = doc_of("<PER>Lê Văn An</PER> đề nghị ngay sau kỳ họp này, <ORG>UBND thành phố</ORG> và các ngành "
+                 "<DIR>triển khai nghị quyết</DIR>. Ông <PER>An</PER> cũng yêu cầu <ORG>Ủy ban nhân dân thành phố</ORG> "
+                 "sẽ <DIR>báo cáo kết quả trước ngày 30/6</DIR>.")
+    first, second = doc.directive_records
+    assert first.addressee.label == "UBND thành phố và các ngành"
+    assert second.addressee.label == "Ủy ban nhân dân thành phố"
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

@@ -27,6 +27,8 @@ _SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề 
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)
 _LEAD = re.compile(r"^(?:[\s,:;]|trong thời gian tới|thời gian tới|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
                    r"cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)+", re.I)
+# a clause about when, on what condition or with what wish, before the addressee and closed by a comma
+_WHEN_FIRST = re.compile(r"(?:nếu|ngay|khi|sau khi|trước khi|mong muốn|để)(?!\w)[^,]*,\s*", re.I)
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
 _ADDRESSEE_HEAD = re.compile(rf"(?:{GROUP_WORDS})(?!\w)", re.I)
 LOOKBACK_SENTENCES = 10
@@ -57,6 +59,8 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     colon = colon if colon >= 0 and _SPEECH.search(text, 0, colon) else -1  # "... nhấn mạnh: Sở X", not "Các sở: A, B"
     lead = _LEAD.match(text, colon + 1 if colon >= 0 else 0)
     cut = lead.end() if lead else colon + 2 if colon >= 0 else 0
+    when = _WHEN_FIRST.match(text, cut)  # "ngay sau kỳ họp này, UBND thành phố ..."
+    cut = when.end() if when else cut
     clause = CLAUSE.search(text, cut)
     tail = _TAIL.search(text, cut, clause.start() if clause else len(text))
     end = tail.start() if tail else clause.start() if clause else len(text)
