@@ -134,6 +134,13 @@ def test_a_clause_about_when_before_the_addressee_or_a_will_after_it_is_left_out
     assert second.addressee.label == "Ủy ban nhân dân thành phố"
 
 
+def test_a_district_or_a_count_of_places_before_can_is_the_addressee():
+    doc = doc_of("<PER>Lê Văn An</PER> nhấn mạnh. Quận phải <DIR>có giải pháp khắc phục</DIR>. "
+                 "Trong giai đoạn này, hai địa phương cần <DIR>phối hợp xây dựng mô hình mới</DIR>.")
+    first, second = doc.directive_records
+    assert first.addressee.label == "Quận" and second.addressee.label == "hai địa phương"
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

@@ -45,7 +45,7 @@ _THING = re.compile(r"(?:việc|công tác|tình huống|tỷ lệ|tỉ lệ|bi�
 _PRONOUN_SPEAKS = re.compile(r"(?<!\w)(?:ông|bà|đồng chí này)\s+(?:cũng\s+)?(?:đề nghị|yêu cầu|chỉ đạo|lưu ý|nhấn mạnh|cho rằng)", re.I)
 # words that open a body or group addressed ("huyện", "các phòng, ban", "UBND các xã", "lãnh đạo ..."); the rules
 # (directives.py) and the linker's features read the same list
-GROUP_WORDS = ("huyện|tỉnh|xã|thị xã|thành phố|thị trấn|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|Đảng|cơ quan|"
+GROUP_WORDS = ("huyện|tỉnh|xã|thị xã|thành phố|thị trấn|quận|phường|TP|hai|ba|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|Đảng|cơ quan|"
                "đơn vị|chính quyền|người đứng đầu|địa phương")
 # heads of bodies and forces that may be told to act ("Chủ tịch UBND huyện", "lực lượng chức năng")
 _LEADERS = "Bộ|lực lượng|Chủ tịch|Giám đốc|thủ trưởng|Trưởng"
