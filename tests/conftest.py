@@ -3,6 +3,7 @@ tagger trained on them from scratch (random encoder, BPE learned on the fly)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,14 @@ def tiny_model(tmp_path_factory, tiny_data) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("tinymodel")
     result = train_tiny(out, tiny_data, epochs=60)
     return Path(result["best_model"]), result
+
+
+@pytest.fixture()
+def model_copy(tiny_model, tmp_path) -> Path:
+    """A copy of the tiny model that a test may change (its vnreport.json, its transitions)."""
+    out = tmp_path / "model"
+    shutil.copytree(tiny_model[0], out)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import pickle
-import shutil
 import subprocess
 import sys
 
@@ -61,13 +60,6 @@ def test_crf_likelihood_matches_brute_force():
     got = bench.crf_nll(seq, torch.from_numpy(masks), torch.from_numpy(first_ok), torch.tensor(trans).float(),
                         torch.tensor(start).float(), torch.tensor(end).float(), torch.tensor(temp))
     assert np.isclose(float(got), expected / sum(lengths), rtol=1e-4)
-
-
-@pytest.fixture()
-def model_copy(tiny_model, tmp_path):
-    out = tmp_path / "model"
-    shutil.copytree(tiny_model[0], out)
-    return out
 
 
 def spans_of(docs):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import shutil
 import subprocess
 import sys
 
@@ -18,13 +17,6 @@ SCRIPT = REPO / "training" / "fit_min_score.py"
 def fit(model_dir, *args):
     return subprocess.run([sys.executable, str(SCRIPT), str(model_dir), *map(str, args)],
                           capture_output=True, text=True, timeout=300, cwd=REPO)
-
-
-@pytest.fixture()
-def model_copy(tiny_model, tmp_path):
-    out = tmp_path / "model"
-    shutil.copytree(tiny_model[0], out)
-    return out
 
 
 def entity_spans(docs):
