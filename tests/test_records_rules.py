@@ -29,6 +29,14 @@ def test_titles_after_name_with_kiem_and_adjacent_org():
     assert nam.titles[1].organization == "Công ty cổ phần VTC"
 
 
+def test_a_title_before_a_plural_list_of_names_goes_to_each():
+    doc = doc_of("Dự có các <TITLE>Phó Thủ tướng</TITLE> <PER>Vương Đình Huệ</PER>, <PER>Trương Hòa Bình</PER> và "
+                 "<PER>Vũ Đức Đam</PER>. <TITLE>Bộ trưởng</TITLE> <PER>Lê Văn An</PER>, <PER>Trần Văn Bình</PER> phát biểu.")
+    titles = {o.name: [t.text for t in o.titles] for o in doc.officials}
+    assert titles["Vương Đình Huệ"] == titles["Trương Hòa Bình"] == titles["Vũ Đức Đam"] == ["Phó Thủ tướng"]
+    assert titles["Lê Văn An"] == ["Bộ trưởng"] and titles["Trần Văn Bình"] == []  # no plural: the title is An's
+
+
 def test_expansions_keep_the_original():
     doc = doc_of("Đồng chí <PER>Hà Sỹ Đồng</PER> - <TITLE>PCT UBMTTQVN tỉnh</TITLE> - <TITLE>UVTƯ Đảng</TITLE> dự.")
     titles = doc.officials[0].titles

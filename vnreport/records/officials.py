@@ -34,6 +34,9 @@ _CHAIN_GAP = re.compile(r"[ \t]*(?:[-–—,]|,?[ \t]*kiêm)[ \t]*")
 # what may stand between a name and its first title: a chain gap, an opening bracket ("ông A (Giám
 # đốc Sở ...)") or a copula ("ông A là Chủ tịch ...", "ông A, cũng là Trưởng ban ...")
 _AFTER_NAME_GAP = re.compile(r"[ \t]*(?:[-–—,(]|,?[ \t]*kiêm|,?[ \t]*(?:cũng[ \t]+)?là)[ \t]*")
+# a title shared by a list of names: "các Phó Thủ tướng A, B và C", "hai Phó Chủ tịch A, B"
+_PLURAL_BEFORE = re.compile(r"(?<!\w)(?:các|những|hai|ba|bốn|năm|\d+)[ \t]+$", re.I)
+_LIST_GAP = re.compile(r"[ \t]*(?:,|và|,[ \t]*và)[ \t]*")
 _BEFORE_NAME_GAP = re.compile(r"[ \t]+|[ \t]*,?[ \t]*(?:đồng chí|ông|bà|đ/c)[ \t]+", re.I)
 
 
@@ -224,6 +227,12 @@ def build_officials(doc: SpanSource) -> list[Official]:
     for k, i in sorted(owner.items()):
         record_of[i].add_title(seq[k], adjacent_org(seq[k]))
         record_of[i].mentions.append(seq[k])
+        if k < i and _PLURAL_BEFORE.search(text, max(0, seq[k].start - 8), seq[k].start):
+            j = i  # the title before a plural goes to every name of the list after it
+            while j + 1 < len(seq) and seq[j + 1].label == "PER" and _LIST_GAP.fullmatch(text[seq[j].end:seq[j + 1].start]):
+                j += 1
+                if record_of[j] is not record_of[i]:
+                    record_of[j].add_title(seq[k], adjacent_org(seq[k]))
 
     unnamed: dict[str, Official] = {}
     for k, s in enumerate(seq):  # a title alone ("đồng chí Chủ tịch UBND tỉnh", "Chủ tịch Hà Nội") names its one holder
