@@ -149,6 +149,16 @@ def test_a_district_or_a_count_of_places_before_can_is_the_addressee():
     assert first.addressee.label == "Quận" and second.addressee.label == "hai địa phương"
 
 
+def test_an_addressee_is_words_without_a_quote_an_honorific_or_an_assignment():
+    doc = doc_of('<PER>Lê Văn An</PER> yêu cầu "<ORG>Bộ Công Thương</ORG> <DIR>rà soát giá điện</DIR>". '
+                 "Ông <PER>An</PER> giao nhiệm vụ cho <ORG>Sở Tài chính</ORG> <DIR>cân đối vốn</DIR>, "
+                 "đề nghị ông <PER>Trần Văn Bình</PER> <DIR>báo cáo trước ngày 30/6</DIR>. "
+                 'Ông <PER>An</PER> đề nghị: "<DIR>Làm ngay</DIR>".')
+    first, second, third, fourth = doc.directive_records
+    assert first.addressee.label == "Bộ Công Thương" and second.addressee.label == "Sở Tài chính"
+    assert third.addressee.label == "Trần Văn Bình" and fourth.addressee is None
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

@@ -20,15 +20,16 @@ from vnreport.records.sentences import Sentences
 from vnreport.schema import Span, SpanSource
 
 # the trigger before the addressee ("đề nghị X", "giao cho X") or after it ("X cần", "X phải")
-_TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao cho|{GIAO}|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
+_TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao nhiệm vụ cho|giao trách nhiệm cho|giao cho|{GIAO}|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
                              r"đôn đốc|đề ra)(?!\w)", re.I)
 _TRIGGER_AFTER = re.compile(r"(?<!\w)(?:cần phải|cần|phải)(?!\w)", re.I)
 _SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|{GIAO}|cho ý kiến|"
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)
-_LEAD = re.compile(r"^(?:[\s,:;]|trong thời gian tới|thời gian tới|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
+_LEAD = re.compile(r"^(?:[\s,:;]|trong thời gian tới|thời gian tới|tới đây|(?:phía|ông|bà(?! con)|đồng chí)(?=\s)|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
                    r"cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)+", re.I)
 # a clause about when, on what condition or with what wish, before the addressee and closed by a comma
 _WHEN_FIRST = re.compile(r"(?:nếu|ngay|khi|sau khi|trước khi|mong muốn|để)(?!\w)[^,]*,\s*", re.I)
+_QUOTES = "\"'“”‘’«»"
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
 _ADDRESSEE_HEAD = re.compile(rf"(?:{GROUP_WORDS})(?!\w)", re.I)
 LOOKBACK_SENTENCES = 10
@@ -64,7 +65,9 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     clause = CLAUSE.search(text, cut)
     tail = _TAIL.search(text, cut, clause.start() if clause else len(text))
     end = tail.start() if tail else clause.start() if clause else len(text)
-    if end <= cut or re.match(r"của(?!\w)", text[cut:], re.I):
+    while cut < end and text[cut] in _QUOTES:  # '"Bộ Công Thương ...' opens a quote
+        cut += 1
+    if end <= cut or re.match(r"của(?!\w)", text[cut:], re.I) or not re.search(r"\w", text[cut:end]):
         return None
     return text[cut:end], start + cut
 

@@ -57,7 +57,7 @@ _DOER = re.compile(r"(?<!\w)(?:huyện|tỉnh|xã|thị xã|thành phố|thị t
 # "Chủ tịch UBND TP | ngay trong ngày mai"); the rules cut their addressee there too
 CLAUSE = re.compile(r"\s(?:khi|nếu|ngay|vừa|cũng(?! như)|để|hãy|thì|sớm|khẩn trương|tiếp tục|tập trung (?:vào|cao|chỉ đạo|"
                     r"triển khai|thực hiện|giải quyết|lãnh đạo)|(?:trong|trước|sau) (?:tuần|thời gian|quá trình|ngày|"
-                    r"tháng|năm|quý|khi)|có trách nhiệm|có nhiệm vụ|sẽ|bên cạnh)(?!\w)", re.I)
+                    r"tháng|năm|quý|khi)|có trách nhiệm|có nhiệm vụ|sẽ|bên cạnh|còn|chậm nhất|với tư cách)(?!\w)", re.I)
 _JOINED = re.compile(r"(?:,|\s(?:và|cùng|với|hoặc|hay))\s*$", re.I)
 MAX_PHRASE_WORDS = 20
 _BULLET = re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])", re.I)
