@@ -48,11 +48,9 @@ def write(model_dir: Path, layer: str, floor: float | None) -> None:
     """Set (or with None take out) `layer`'s floor in the model's vnreport.json."""
     path = model_dir / META_FILE
     meta = _read_meta(path)
-    floors = dict(meta.get("min_scores") or {})
-    floors.pop(layer, None)
+    floors = {k: v for k, v in (meta.pop("min_scores", None) or {}).items() if k != layer}
     if floor:
         floors[layer] = floor
-    meta.pop("min_scores", None)
     if floors:
         meta["min_scores"] = floors
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
