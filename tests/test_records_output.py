@@ -63,7 +63,7 @@ def test_html_is_self_contained_and_shows_every_span(seeds):
     for label in ENTITY_LABELS:
         assert f">{label}</span>" in page  # the legend
     for d in seeds:
-        assert page.count(f'class="d first') >= 1
+        assert page.count('class="d first') >= 1
         for s in d.entities:
             assert f'id="d{seeds.index(d)}-{s.start}-{s.end}"' in page
     assert "139 396 000 000" in page and "46 124 000 000 / 133 761 000 000" in page

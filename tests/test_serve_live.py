@@ -1,9 +1,6 @@
 """`vnreport serve` as a user runs it, on 127.0.0.1: a bounded load test and the page in headless Chromium."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("fastapi")

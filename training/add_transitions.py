@@ -19,13 +19,12 @@ from pathlib import Path
 
 from vnreport.errors import UserError
 from vnreport.loading import _read_meta
-from vnreport.pipeline import META_FILE, read_transitions, weights_sha256
+from vnreport.pipeline import META_FILE, read_transitions, weights_sha256, write_meta
 
 
 def add(model_dir: Path, transitions_file: Path | None, layers: list[str] | None = None) -> dict:
     """vnreport.json of `model_dir` with the file's transitions (None: without any), written back."""
-    meta_path = model_dir / META_FILE
-    meta = _read_meta(meta_path)
+    meta = _read_meta(model_dir / META_FILE)
     meta.pop("transitions", None)
     if transitions_file is not None:
         try:
@@ -45,7 +44,7 @@ def add(model_dir: Path, transitions_file: Path | None, layers: list[str] | None
             spec = {layer: spec[layer] for layer in layers}
         read_transitions(spec, meta["labels"], str(transitions_file))  # refuses scores made for other labels before anything is written
         meta["transitions"] = spec
-    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_meta(model_dir, meta)
     return meta
 
 

@@ -13,7 +13,6 @@ changing the model's transitions. Test is never read.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from vnreport.data.io import load_jsonl
 from vnreport.errors import UserError
 from vnreport.evaluate import score
 from vnreport.loading import _read_meta
-from vnreport.pipeline import META_FILE
+from vnreport.pipeline import META_FILE, write_meta
 
 FLOORS = [round(0.05 * i, 2) for i in range(20)]  # 0.00 … 0.95
 
@@ -46,14 +45,13 @@ def sweep(model_dir: Path, data: Path, layer: str) -> list[tuple[float, float, f
 
 def write(model_dir: Path, layer: str, floor: float | None) -> None:
     """Set (or with None take out) `layer`'s floor in the model's vnreport.json."""
-    path = model_dir / META_FILE
-    meta = _read_meta(path)
+    meta = _read_meta(model_dir / META_FILE)
     floors = {k: v for k, v in (meta.pop("min_scores", None) or {}).items() if k != layer}
     if floor:
         floors[layer] = floor
     if floors:
         meta["min_scores"] = floors
-    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_meta(model_dir, meta)
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ META_FILE = "vnreport.json"
 # faster with int8 (benchmarks/RESULTS.md); a GPU wants 64+
 DEFAULT_BATCH_SIZE = 32
 
-__all__ = ["DEFAULT_BATCH_SIZE", "META_FILE", "Prepared", "Tagger", "describe", "resolve_device", "window_inputs"]
+__all__ = ["DEFAULT_BATCH_SIZE", "META_FILE", "Prepared", "Tagger", "describe", "resolve_device", "window_inputs", "write_meta"]
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -193,7 +193,7 @@ class Tagger:
         self.model.save_pretrained(str(path))
         self.tokenizer.save_pretrained(str(path))
         meta = describe(self.model, self.segmenter, self.meta | (extra_meta or {}))
-        (path / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_meta(path, meta)
         self.meta = meta
         return path
 
@@ -225,6 +225,11 @@ def weights_sha256(model_dir: str | Path) -> str:
     import hashlib
 
     return hashlib.sha256((Path(model_dir) / "model.safetensors").read_bytes()).hexdigest()
+
+
+def write_meta(model_dir: Path, meta: dict[str, Any]) -> None:
+    """(Re)write a model directory's vnreport.json: the one place its form (indented UTF-8 JSON) is set."""
+    (Path(model_dir) / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def read_transitions(spec: Any, labels: dict[str, list[str]], source: str = META_FILE) -> dict[str, Transitions]:

@@ -88,15 +88,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.out:
         write_report(report, args.out)
     if args.record:
-        from vnreport.loading import DEFAULT_MODEL_DIR
-        from vnreport.pipeline import META_FILE
+        from vnreport.loading import DEFAULT_MODEL_DIR, _read_meta
+        from vnreport.pipeline import META_FILE, write_meta
 
-        meta_path = Path(args.model or DEFAULT_MODEL_DIR) / META_FILE
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        model_dir = Path(args.model or DEFAULT_MODEL_DIR)
+        meta = _read_meta(model_dir / META_FILE)
         meta.setdefault("metrics", {}).setdefault("evaluations", {})[args.data] = {
             layer: {"strict_micro": vars(rep.strict["micro"]), "partial_micro": vars(rep.partial["micro"])}
             for layer, rep in report.layers.items()} | {"documents": report.documents}
-        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_meta(model_dir, meta)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.table())
     return 0
 

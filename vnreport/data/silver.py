@@ -43,7 +43,7 @@ PATTERNS: dict[str, list[re.Pattern]] = {
             re.compile(rf"{HEAD} {OFFICE} (?P<s>{NAME})(?= (?:và|chủ trì|phát biểu|cho biết|nhấn mạnh|đề nghị|yêu cầu|đồng chủ trì)\b|[,.])")],
     "LOC": [re.compile(rf"\b{ADMIN} {CAP}(?: {CAP}){{0,3}}")],
     "VALUE": [re.compile(rf"\b{NUM}(?: (?:nghìn|ngàn|triệu|tỷ|tỉ))? (?:{UNITS})\b")],
-    "RATE": [re.compile(rf"\b\d+(?:,\d+)? ?%")],
+    "RATE": [re.compile(r"\b\d+(?:,\d+)? ?%")],
     "DATE": [re.compile(r"\b(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2}(?![\d/])|(?:\d+|ba|sáu|chín) tháng(?: đầu| cuối)?(?: năm(?: \d{4})?)?"
                         r"|tháng \d{1,2}(?:/\d{4}| năm \d{4})?|quý [IV1-4]+(?:/\d{4}| năm \d{4})?|năm \d{4}|giai đoạn \d{4} ?[-–] ?\d{4})")],
     "IND": [re.compile(r"(?:^|[.,;:] )(?P<s>(?:[Tt]ổng |[Tt]hu |[Cc]hi )?(?:[Tt]hu ngân sách|[Cc]hi ngân sách|[Gg]iá trị|[Ss]ản lượng|[Dd]iện tích|[Tt]ỷ lệ|[Tt]ổng số|[Kk]im ngạch|[Dd]oanh thu|[Tt]ổng vốn|[Vv]ốn|[Tt]hu nhập bình quân|[Tt]ốc độ tăng trưởng)[^,.;:\n\d]{0,50}?)(?= (?:ước đạt|đạt|là|được|tăng|giảm)\b)", re.M)],

@@ -10,7 +10,6 @@ and changes nothing. Only the main process writes the model and the checkpoint.
 from __future__ import annotations
 
 import os
-from itertools import islice
 from typing import Iterable, Iterator, TypeVar
 
 import torch
