@@ -159,6 +159,23 @@ def test_an_addressee_is_words_without_a_quote_an_honorific_or_an_assignment():
     assert third.addressee.label == "Trần Văn Bình" and fourth.addressee is None
 
 
+def test_a_steering_committee_is_addressed_and_a_need_to_note_points_back():
+    # "Ban Chỉ đạo" names a body: its "chỉ đạo" asks nothing; in "X cần lưu ý" the ask is "cần", X the addressee
+    assert addressees("<PER>Lê Văn An</PER> nhấn mạnh. Do đó, <ORG>Ban Chỉ đạo thi hành án dân sự</ORG> cần phải "
+                      "<DIR>phân tích nguyên nhân</DIR>.") == ["Ban Chỉ đạo thi hành án dân sự"]
+    assert addressees("<PER>Lê Văn An</PER> nêu các vấn đề mà các sở ngành cần lưu ý gồm: "
+                      "<DIR>thu hút doanh nghiệp có sáng tạo cao</DIR>.") == ["các sở ngành"]
+
+
+def test_connectives_and_clauses_before_the_addressee_are_stripped_in_turn():
+    assert addressees("<PER>Lê Văn An</PER> đề nghị và mong muốn, trong thời gian tới, <LOC>TP Hà Nội</LOC> "
+                      "tiếp tục <DIR>quan tâm đến công tác này</DIR>.") == ["TP Hà Nội"]
+    assert addressees("<PER>Lê Văn An</PER> yêu cầu trong quá trình triển khai nhiệm vụ, ngành thi hành án "
+                      "<DIR>bám sát chỉ tiêu</DIR>.") == ["ngành thi hành án"]
+    assert addressees('<PER>Lê Văn An</PER> nhấn mạnh. "Tất cả các tỉnh, thành phố phải '
+                      "<DIR>kiểm soát tốt tình hình</DIR>.") == ["Tất cả các tỉnh, thành phố"]
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

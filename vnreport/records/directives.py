@@ -13,22 +13,23 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vnreport.records.linker import CLAUSE, GIAO, GROUP_WORDS, Linker, addressee_candidates, issuer_candidates
+from vnreport.records.linker import CHI_DAO, CLAUSE, GIAO, GROUP_WORDS, Linker, addressee_candidates, issuer_candidates
 from vnreport.records.officials import Official
 from vnreport.records.party import Party
 from vnreport.records.sentences import Sentences
 from vnreport.schema import Span, SpanSource
 
 # the trigger before the addressee ("đề nghị X", "giao cho X") or after it ("X cần", "X phải")
-_TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao nhiệm vụ cho|giao trách nhiệm cho|giao cho|{GIAO}|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
+_TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao nhiệm vụ cho|giao trách nhiệm cho|giao cho|{GIAO}|{CHI_DAO}|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
                              r"đôn đốc|đề ra)(?!\w)", re.I)
 _TRIGGER_AFTER = re.compile(r"(?<!\w)(?:cần phải|cần|phải)(?!\w)", re.I)
-_SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|{GIAO}|cho ý kiến|"
+_SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|{CHI_DAO}|lưu ý|{GIAO}|cho ý kiến|"
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)
-_LEAD = re.compile(r"^(?:[\s,:;]|trong thời gian tới|thời gian tới|tới đây|(?:phía|ông|bà(?! con)|đồng chí)(?=\s)|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
+_LEAD = re.compile(r"(?:[\s,:;]|và(?=\s)|trong thời gian tới|thời gian tới|tới đây|(?:phía|ông|bà(?! con)|đồng chí)(?=\s)|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
                    r"cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)+", re.I)
 # a clause about when, on what condition or with what wish, before the addressee and closed by a comma
-_WHEN_FIRST = re.compile(r"(?:nếu|ngay|khi|sau khi|trước khi|mong muốn|để)(?!\w)[^,]*,\s*", re.I)
+_WHEN_FIRST = re.compile(r"(?:nếu|ngay|khi|sau khi|trước khi|trong quá trình|mong muốn|để)(?!\w)[^,]*,\s*", re.I)
+_RELATIVE = re.compile(r"(?<!\w)mà\s+", re.I)
 _QUOTES = "\"'“”‘’«»"
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
 _ADDRESSEE_HEAD = re.compile(rf"(?:{GROUP_WORDS})(?!\w)", re.I)
@@ -58,10 +59,13 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     ("đề nghị của Sở ..." is a request, not an addressed body)."""
     colon = text.rfind(": ")
     colon = colon if colon >= 0 and _SPEECH.search(text, 0, colon) else -1  # "... nhấn mạnh: Sở X", not "Các sở: A, B"
-    lead = _LEAD.match(text, colon + 1 if colon >= 0 else 0)
-    cut = lead.end() if lead else colon + 2 if colon >= 0 else 0
-    when = _WHEN_FIRST.match(text, cut)  # "ngay sau kỳ họp này, UBND thành phố ..."
-    cut = when.end() if when else cut
+    cut, seen = colon + 1, -1  # the space after a colon is stripped as a connective
+    while cut != seen:  # "và mong muốn, trong thời gian tới, TP Hà Nội ...": connectives and clauses in turn
+        seen = cut
+        lead = _LEAD.match(text, cut)
+        cut = lead.end() if lead else cut
+        when = _WHEN_FIRST.match(text, cut)  # "ngay sau kỳ họp này, UBND thành phố ..."
+        cut = when.end() if when else cut
     clause = CLAUSE.search(text, cut)
     tail = _TAIL.search(text, cut, clause.start() if clause else len(text))
     end = tail.start() if tail else clause.start() if clause else len(text)
@@ -132,6 +136,8 @@ class _Finder:
         gap = self.text[gap_start:d.start]
         before = list(_TRIGGER_BEFORE.finditer(gap))
         after = list(_TRIGGER_AFTER.finditer(gap))
+        if before and after and after[-1].end() <= before[-1].start() and not gap[after[-1].end():before[-1].start()].strip():
+            before.pop()  # "các sở ngành cần lưu ý": the ask is "cần", its addressee before it
         if after and (not before or after[-1].start() > before[-1].end()):
             trig = after[-1]
             if before:  # "yêu cầu X phải": all of X
@@ -142,6 +148,9 @@ class _Finder:
                 while keep > 0 and _opens_group(parts[keep - 1]):
                     keep -= 1
                 lo = sum(len(p) for p in parts[:keep])
+                rel = [m.end() for m in _RELATIVE.finditer(parts[-1])]
+                if keep == len(parts) and rel and _opens_group(parts[-1][rel[-1]:]):
+                    lo -= len(parts[-1]) - rel[-1]  # "các vấn đề mà các sở ngành cần": the doer after "mà"
             cleaned = _clean(gap[lo:trig.start()], gap_start + lo)
             trigger_at = gap_start + lo
         elif before:

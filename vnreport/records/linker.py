@@ -27,12 +27,14 @@ WEIGHTS = Path(__file__).with_name("linker.json")
 # "giao" (assign) as a word of asking, not the first syllable of "giao thông", "giao dịch", "giao lưu" ...
 # ("Sở Giao thông vận tải" is a body, and no trigger inside it)
 GIAO = r"giao(?!\s+(?:thông|dịch|lưu|tiếp|thương|hữu))"
-_SPEECH_AFTER = re.compile(rf"[\s,]*(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|chỉ đạo|lưu ý|{GIAO}|cho ý kiến|"
+# "chỉ đạo" (direct) as a word of asking, not inside the name of a steering committee ("Ban Chỉ đạo ...")
+CHI_DAO = r"(?<!ban\s)chỉ đạo"
+_SPEECH_AFTER = re.compile(rf"[\s,]*(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|{CHI_DAO}|lưu ý|{GIAO}|cho ý kiến|"
                            r"khẳng định|cho rằng|chủ trì|quán triệt|chỉ ra|đề xuất|kiến nghị|thông tin|báo cáo)(?!\w)", re.I)
 _HONORIFIC = re.compile(r"(?:đồng chí|ông|bà|đ/c)\s*$", re.I)
 _CHAIR = re.compile(r"chủ trì", re.I)
 # words after which the addressee follows ("khuyến cáo người dân ..."), wider than the rules' triggers
-_ASK = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao cho|{GIAO}|chỉ đạo|lưu ý|kêu gọi|khuyến cáo|bắt buộc|quán triệt|"
+_ASK = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao cho|{GIAO}|{CHI_DAO}|lưu ý|kêu gọi|khuyến cáo|bắt buộc|quán triệt|"
                   r"nhắc nhở|đôn đốc)(?!\w)", re.I)
 _MUST = re.compile(r"(?:[\s,:;]|cần phải|cần thiết phải|cần|phải|có trách nhiệm|có nhiệm vụ|thì|sớm)+$", re.I)
 _LEAD_WORDS = re.compile(r"^(?:[\s,:;\-–•+*]|trong thời gian tới|thời gian tới|bên cạnh đó|đồng thời|cùng với đó|"
@@ -45,7 +47,7 @@ _THING = re.compile(r"(?:việc|công tác|tình huống|tỷ lệ|tỉ lệ|bi�
 _PRONOUN_SPEAKS = re.compile(r"(?<!\w)(?:ông|bà|đồng chí này)\s+(?:cũng\s+)?(?:đề nghị|yêu cầu|chỉ đạo|lưu ý|nhấn mạnh|cho rằng)", re.I)
 # words that open a body or group addressed ("huyện", "các phòng, ban", "UBND các xã", "lãnh đạo ..."); the rules
 # (directives.py) and the linker's features read the same list
-GROUP_WORDS = ("huyện|tỉnh|xã|thị xã|thành phố|thị trấn|quận|phường|TP|hai|ba|các|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|Đảng|cơ quan|"
+GROUP_WORDS = ("huyện|tỉnh|xã|thị xã|thành phố|thị trấn|quận|phường|TP|hai|ba|các|tất cả|mọi|lãnh đạo|UBND|HĐND|toàn|ngành|sở|phòng|ban|cấp|Đảng|cơ quan|"
                "đơn vị|chính quyền|người đứng đầu|địa phương")
 # heads of bodies and forces that may be told to act ("Chủ tịch UBND huyện", "lực lượng chức năng")
 _LEADERS = "Bộ|lực lượng|Chủ tịch|Giám đốc|thủ trưởng|Trưởng"
