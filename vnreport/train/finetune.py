@@ -99,6 +99,7 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
     labels, conll = config_labels(cfg), cfg["data"].get("conll")
     train_docs = [d for path in _as_list(cfg["data"]["train"]) for d in read_labeled(path, labels, conll)]
     dev_docs = [d for path in _as_list(cfg["data"]["dev"]) for d in read_labeled(path, labels, conll)]
+    selection = Selection.for_dev(dev_docs, str(t.get("select_on", "entities")), cfg.get("_config_path", "<config>"))
     if cfg["data"].get("silver"):  # rule-made data, added to training only (never to dev)
         silver = [d for path in _as_list(cfg["data"]["silver"]) for d in read_labeled(path, labels)
                   if len(d.entities) + len(d.directives) >= int(cfg["data"].get("silver_min_spans", 5))]
@@ -108,7 +109,6 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
     tagger = init_tagger(cfg, device, [d.text for d in train_docs], checkpoint.tokenizer_dir(ckpt) if saved else None)
     if dist.is_main:  # the vocabulary the weights in checkpoint-last will use (one writer: ranks would race)
         checkpoint.save_tokenizer(ckpt, tagger.tokenizer)
-    selection = Selection.for_dev(dev_docs)
     rows, fstats = build_features(tagger, train_docs)
     print(f"train: {fstats.documents} documents, {fstats.windows} windows, {fstats.spans} spans "
           f"({fstats.misaligned} with an edge inside a segmented word); dev: {len(dev_docs)} documents")
@@ -148,6 +148,7 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
         ent, dirs = report.layers["entities"], report.layers["directives"]
         rec = {"epoch": epoch + 1, "train_loss": total / max(steps_per_epoch, 1), "dev_entities_f1": ent.strict["micro"].f1,
                "dev_directives_f1": dirs.strict["micro"].f1, "dev_directives_partial_f1": dirs.partial["micro"].f1,
+               "dev_mean_f1": round((ent.strict["micro"].f1 + dirs.strict["micro"].f1) / 2, 4),
                "minutes": round((time.time() - started) / 60, 2)}
         if dev_rows is not None:
             rec["dev_loss"] = mean_loss(model, ({k: v.to(device) for k, v in _collate(c, tagger.encoder.pad_id).items()}
