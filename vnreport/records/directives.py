@@ -25,10 +25,13 @@ _TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao nhiệm v
 _TRIGGER_AFTER = re.compile(r"(?<!\w)(?:cần phải|cần|phải)(?!\w)", re.I)
 _SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|{CHI_DAO}|lưu ý|{GIAO}|cho ý kiến|"
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)
-_LEAD = re.compile(r"(?:[\s,:;]|và(?=\s)|trong thời gian tới|thời gian tới|tới đây|(?:phía|ông|bà(?! con)|đồng chí)(?=\s)|từ nay đến cuối năm|bên cạnh đó|đồng thời|"
-                   r"cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)+", re.I)
+# connectives before the addressee
+_LEAD = (r"(?:[\s,:;]|và(?=\s)|trong thời gian tới|thời gian tới|tới đây|(?:phía|ông|bà(?! con)|đồng chí)(?=\s)|từ nay đến cuối năm|"
+         r"bên cạnh đó|đồng thời|cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)")
 # a clause about when, on what condition or with what wish, before the addressee and closed by a comma
-_WHEN_FIRST = re.compile(r"(?:nếu|ngay|khi|sau khi|trước khi|trong quá trình|mong muốn|để)(?!\w)[^,]*,\s*", re.I)
+_WHEN_FIRST = r"(?:nếu|ngay|khi|sau khi|trước khi|trong quá trình|mong muốn|để)(?!\w)[^,]*,\s*"
+# all that may stand before the addressee, in any order ("và mong muốn, trong thời gian tới, TP Hà Nội ...")
+_PREFIX = re.compile(rf"(?:{_LEAD}|{_WHEN_FIRST})+", re.I)
 _RELATIVE = re.compile(r"(?<!\w)mà\s+", re.I)
 _QUOTES = "\"'“”‘’«»"
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
@@ -59,13 +62,8 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     ("đề nghị của Sở ..." is a request, not an addressed body)."""
     colon = text.rfind(": ")
     colon = colon if colon >= 0 and _SPEECH.search(text, 0, colon) else -1  # "... nhấn mạnh: Sở X", not "Các sở: A, B"
-    cut, seen = colon + 1, -1  # the space after a colon is stripped as a connective
-    while cut != seen:  # "và mong muốn, trong thời gian tới, TP Hà Nội ...": connectives and clauses in turn
-        seen = cut
-        lead = _LEAD.match(text, cut)
-        cut = lead.end() if lead else cut
-        when = _WHEN_FIRST.match(text, cut)  # "ngay sau kỳ họp này, UBND thành phố ..."
-        cut = when.end() if when else cut
+    prefix = _PREFIX.match(text, colon + 1)  # the space after a colon goes as a connective
+    cut = prefix.end() if prefix else colon + 1
     clause = CLAUSE.search(text, cut)
     tail = _TAIL.search(text, cut, clause.start() if clause else len(text))
     end = tail.start() if tail else clause.start() if clause else len(text)
@@ -148,8 +146,8 @@ class _Finder:
                 while keep > 0 and _opens_group(parts[keep - 1]):
                     keep -= 1
                 lo = sum(len(p) for p in parts[:keep])
-                rel = [m.end() for m in _RELATIVE.finditer(parts[-1])]
-                if keep == len(parts) and rel and _opens_group(parts[-1][rel[-1]:]):
+                rel = [m.end() for m in _RELATIVE.finditer(parts[-1])] if keep == len(parts) else []
+                if rel and _opens_group(parts[-1][rel[-1]:]):
                     lo -= len(parts[-1]) - rel[-1]  # "các vấn đề mà các sở ngành cần": the doer after "mà"
             cleaned = _clean(gap[lo:trig.start()], gap_start + lo)
             trigger_at = gap_start + lo
