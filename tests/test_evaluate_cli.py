@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from conftest import tiny_docs
+import pytest
+
+from conftest import tiny_docs, train_tiny
 from vnreport.cli import main
-from vnreport.evaluate import score, write_report
+from vnreport.data.io import load_jsonl, write_jsonl
+from vnreport.evaluate import of_origin, score, write_report
+from vnreport.train.config import ConfigError
 from vnreport.schema import Span
 from vnreport.document import Document
 
@@ -72,3 +77,40 @@ def test_evaluate_can_record_scores_in_the_model(tiny_model, tiny_data, tmp_path
     rec = meta["metrics"]["evaluations"][str(tiny_data)]
     assert rec["documents"] == 6
     assert rec["entities"]["strict_micro"]["f1"] == printed["layers"]["entities"]["strict"]["micro"]["f1"]
+
+
+def _with_origins(tmp_path):
+    docs = tiny_docs()
+    for i, d in enumerate(docs):
+        d.meta = {"origin": "real" if i < 2 else "written"}
+    path = tmp_path / "mixed.jsonl"
+    write_jsonl(docs, path)
+    return path
+
+
+def test_origin_scores_only_those_documents(tiny_model, tmp_path, capsys):
+    data = _with_origins(tmp_path)
+    assert [d.id for d in of_origin(load_jsonl(data), "real", "x")] == ["tiny-0", "tiny-1"]
+    assert len(of_origin(load_jsonl(data), None, "x")) == 6
+    assert main(["evaluate", "--model", str(tiny_model[0]), "--data", str(data), "--origin", "real", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 2
+
+
+def test_an_origin_no_document_has_is_one_line_naming_the_file(tiny_model, tmp_path, capsys):
+    data = _with_origins(tmp_path)
+    assert main(["evaluate", "--model", str(tiny_model[0]), "--data", str(data), "--origin", "reel"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and str(data) in err and "'reel'" in err and "real, written" in err
+
+
+def test_training_refuses_a_dev_origin_no_dev_document_has(tiny_data, tmp_path):
+    with pytest.raises(ConfigError, match=r"data\.dev_origin: .*no document has meta\.origin 'real'"):
+        train_tiny(tmp_path / "run", tiny_data, epochs=1, extra=["data.dev_origin=real"])
+
+
+def test_training_picks_the_epoch_on_the_dev_documents_of_the_origin(tmp_path):
+    data = _with_origins(tmp_path)
+    result = train_tiny(tmp_path / "run", data, epochs=1, extra=["data.dev_origin=real"])
+    meta = json.loads((Path(result["best_model"]) / "vnreport.json").read_text(encoding="utf-8"))
+    assert meta["data"]["dev_documents"] == 2 and meta["data"]["dev_origin"] == "real"
+    assert meta["metrics"]["dev"]["documents"] == 2

@@ -15,6 +15,9 @@ split is not selected on what a model gets right.
         --out data/annotation_pool_round5.tsv   # round 5: train only, looser genre test
     # round 6: the same command with --out data/annotation_pool_round6.tsv, once the round-5 ids are
     # in data/annotation_pool_ids.txt
+    python training/select_annotation_pool.py --only dev --loose --n 32 --exclude data/annotation_pool_ids.txt \
+        data/predicted/self-train-r1.jsonl --avoid-events data/gold/train.jsonl data/gold/dev.jsonl \
+        data/gold/test.jsonl --out data/annotation_pool_round12.tsv   # round 12: dev only, annotated blind
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import gzip
 import json
 import random
 import re
+import sys
 from dataclasses import dataclass
 from typing import Callable
 from pathlib import Path
@@ -147,7 +151,8 @@ def main() -> None:
     ap.add_argument("--avoid-events", nargs="*", default=[],
                     help="JSONL data files (dev, test) whose events no chosen article may report again")
     ap.add_argument("--n", type=int, default=170, help="how many of the most genre-like articles to take")
-    ap.add_argument("--train-only", action="store_true", help="put every chosen article in train (a later round)")
+    ap.add_argument("--only", choices=["train", "dev", "test"], help="put every chosen article in this split (a later round)")
+    ap.add_argument("--train-only", action="store_const", const="train", dest="only", help="the same as --only train")
     ap.add_argument("--loose", action="store_true", help="the looser genre test (once the strict one is used up)")
     ap.add_argument("--seed", type=int, default=20261127)
     ap.add_argument("--out", required=True)
@@ -155,13 +160,16 @@ def main() -> None:
     seen = {i for p in args.exclude for i in ids_in(p)}
     avoid = []
     if args.avoid_events:
-        from vnreport.data.io import load_jsonl
-        avoid = [shingles(d.text) for p in args.avoid_events for d in load_jsonl(p)]
+        from vnreport.data.io import DataError, load_jsonl
+        try:
+            avoid = [shingles(d.text) for p in args.avoid_events for d in load_jsonl(p)]
+        except (OSError, DataError) as e:
+            sys.exit(f"error: --avoid-events: {e}")
     rows = [(c.id, c.corpus, c.level, c.kind) for c in distinct_events(genre_ranked(seen, near_genre if args.loose else features), args.n, avoid)]
     rng = random.Random(args.seed)
     rng.shuffle(rows)
     # split by document: 30 % test, 14 % dev, the rest train, interleaved so every stratum is in each
-    splits = ["train"] if args.train_only else [
+    splits = [args.only] if args.only else [
         "test", "train", "dev", "train", "test", "train", "train", "test", "train", "train",
         "test", "dev", "train", "train", "test", "train", "test", "train", "train", "train"]
     with open(args.out, "w", encoding="utf-8") as out:

@@ -84,7 +84,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     check_file(args.data)
     tagger = load(args.model, device=args.device, stride=args.stride, quantize=args.quantize, runtime=args.runtime)
-    report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True)
+    report = evaluate(tagger, args.data, batch_size=args.batch_size, progress=True, origin=args.origin)
     if args.out:
         write_report(report, args.out)
     if args.record:
@@ -93,7 +93,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
         model_dir = Path(args.model or DEFAULT_MODEL_DIR)
         meta = _read_meta(model_dir / META_FILE)
-        meta.setdefault("metrics", {}).setdefault("evaluations", {})[args.data] = {
+        key = args.data if args.origin is None else f"{args.data} (origin {args.origin})"
+        meta.setdefault("metrics", {}).setdefault("evaluations", {})[key] = {
             layer: {"strict_micro": vars(rep.strict["micro"]), "partial_micro": vars(rep.partial["micro"])}
             for layer, rep in report.layers.items()} | {"documents": report.documents}
         write_meta(model_dir, meta)
@@ -125,6 +126,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev = sub.add_parser("evaluate", help="score a model on gold JSONL")
     ev.add_argument("--model", help="model directory or hub id (default: the embedded model)")
     ev.add_argument("--data", required=True)
+    ev.add_argument("--origin", help="score only the documents whose meta.origin is this (e.g. real: leave out text the project wrote)")
     ev.add_argument("--device")
     speed_options(ev)
     ev.add_argument("--stride", type=int, help="overlap between windows in subwords (default: the model's, 64)")

@@ -19,13 +19,14 @@ import torch
 from tqdm.auto import tqdm
 
 from vnreport.data.formats import read_labeled
-from vnreport.evaluate import score
+from vnreport.errors import BadValueError
+from vnreport.evaluate import of_origin, score
 from vnreport.model import TaggerModel
 from vnreport.pipeline import META_FILE, Tagger
 from vnreport.schema import bio_labels
 from vnreport.segment import get_segmenter
 from vnreport.train import checkpoint
-from vnreport.train.config import config_labels
+from vnreport.train.config import ConfigError, config_labels
 from vnreport.train.distributed import Distributed
 from vnreport.train.features import build_features
 from vnreport.train.heads import build_model, resolve_source
@@ -99,6 +100,10 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
     labels, conll = config_labels(cfg), cfg["data"].get("conll")
     train_docs = [d for path in _as_list(cfg["data"]["train"]) for d in read_labeled(path, labels, conll)]
     dev_docs = [d for path in _as_list(cfg["data"]["dev"]) for d in read_labeled(path, labels, conll)]
+    try:  # data.dev_origin: real picks the epoch on real reports alone, not on text the project wrote
+        dev_docs = of_origin(dev_docs, cfg["data"].get("dev_origin"), ", ".join(map(str, _as_list(cfg["data"]["dev"]))))
+    except BadValueError as e:
+        raise ConfigError(cfg.get("_config_path", "<config>"), None, f"data.dev_origin: {e}") from None
     selection = Selection.for_dev(dev_docs, str(t.get("select_on", "entities")), cfg.get("_config_path", "<config>"))
     if cfg["data"].get("silver"):  # rule-made data, added to training only (never to dev)
         silver = [d for path in _as_list(cfg["data"]["silver"]) for d in read_labeled(path, labels)
@@ -162,7 +167,8 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
                     "training": {k: v for k, v in cfg.items() if not k.startswith("_")},
                     "data": {"train": _as_list(cfg["data"]["train"]), "dev": _as_list(cfg["data"]["dev"]),
                              "silver": _as_list(cfg["data"].get("silver") or []),
-                             "train_documents": len(train_docs), "dev_documents": len(dev_docs)},
+                             "train_documents": len(train_docs), "dev_documents": len(dev_docs),
+                             "dev_origin": cfg["data"].get("dev_origin")},
                     "metrics": {"dev": report.to_dict(), "epoch": epoch + 1, "selected_by": selection.key},
                     "license": cfg.get("license", "MIT"),
                     **_pretraining_facts(cfg["model"]),
