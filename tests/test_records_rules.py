@@ -167,6 +167,13 @@ def test_a_steering_committee_is_addressed_and_a_need_to_note_points_back():
                       "<DIR>thu hút doanh nghiệp có sáng tạo cao</DIR>.") == ["các sở ngành"]
 
 
+def test_a_named_place_or_body_before_can_is_the_addressee_but_a_matter_is_not():
+    # a headline "Đắk Nông cần ..." names its doer by a place alone; "Thu ngân sách cần ..." names a matter
+    assert addressees("<LOC>Đắk Nông</LOC> cần <DIR>tạo lợi thế bằng môi trường kinh doanh</DIR>\n"
+                      "Ông <PER>Lê Văn An</PER> nhấn mạnh, <ORG>Sở Tài chính</ORG> phải <DIR>cân đối vốn</DIR>. "
+                      "Thu ngân sách cần <DIR>bám sát dự toán</DIR>.") == ["Đắk Nông", "Sở Tài chính", None]
+
+
 def test_connectives_and_clauses_before_the_addressee_are_stripped_in_turn():
     assert addressees("<PER>Lê Văn An</PER> đề nghị và mong muốn, trong thời gian tới, <LOC>TP Hà Nội</LOC> "
                       "tiếp tục <DIR>quan tâm đến công tác này</DIR>.") == ["TP Hà Nội"]

@@ -143,7 +143,8 @@ class _Finder:
             else:  # "..., X cần": extend back over ", " while each part still opens a group addressed
                 parts = re.split(r"(?<=,)", gap[:trig.start()])
                 keep = len(parts)
-                while keep > 0 and _opens_group(parts[keep - 1]):
+                while keep > 0 and (_opens_group(parts[keep - 1]) or (keep == len(parts) and self.names_body(
+                        parts[-1], gap_start + trig.start() - len(parts[-1])))):
                     keep -= 1
                 lo = sum(len(p) for p in parts[:keep])
                 rel = [m.end() for m in _RELATIVE.finditer(parts[-1])] if keep == len(parts) else []
@@ -167,6 +168,14 @@ class _Finder:
                 return None, trigger_at
             text, start = cut
         return Party(text, start, start + len(text)), trigger_at
+
+    def names_body(self, part: str, start: int) -> bool:
+        """`part` (at `start`), once connectives are stripped, is one named body or place: "Đắk Nông cần ..."."""
+        cleaned = _clean(part, start)
+        if cleaned is None:
+            return False
+        text, at = cleaned
+        return any(s.start == at and s.end == at + len(text) for s in self.within(at, at + len(text), ("ORG", "LOC")))
 
     def subject(self, gap_start: int, d: Span) -> Party | None:
         """An item that names its doer before the task without a trigger ("- Công an tỉnh: chủ trì
