@@ -124,6 +124,10 @@ def test_no_entity_ends_on_a_word_that_wants_more():
     assert [(s, e) for s, e, _, _ in decode(probs, labels, may_end)] == [(0, 3)]
     # a name that ends in such a word keeps it: only the lower-case function word is held
     assert phrase_ends([Word(0, 9, "Hoàng_Các"), Word(10, 13, "Các")]).tolist() == [True, True]
+    # before punctuation it has no object to wait for: "nhiên_liệu chuyến về;" (the return trip's fuel)
+    trip = [Word(0, 10, "nhiên_liệu"), Word(11, 17, "chuyến"), Word(18, 20, "về"), Word(20, 21, ";"), Word(22, 25, "hỗ_trợ")]
+    assert phrase_ends(trip).tolist() == [True, True, True, True, True]
+    assert phrase_ends([Word(0, 7, "báo_cáo"), Word(8, 10, "về"), Word(11, 15, "việc")]).tolist() == [True, False, True]
 
 
 def test_no_span_runs_across_a_line_break():

@@ -178,8 +178,12 @@ _OPEN_ENDED = frozenset("của các những mà với và cho theo tại thì l�
 
 def phrase_ends(words: Sequence[Word]) -> np.ndarray:
     """may_end[t] for the entity layer: False where word t is a function word that never closes a
-    name or a figure ("sản lượng khai thác hải sản của", "giá trị giải ngân vốn các")."""
-    return np.array([w.form not in _OPEN_ENDED for w in words], dtype=bool)
+    name or a figure ("sản lượng khai thác hải sản của", "giá trị giải ngân vốn các"), unless
+    punctuation or the end of the text follows it: there it has no object to wait for and is a
+    word of the name ("nhiên liệu chuyến về;", the return trip's fuel)."""
+    n = len(words)
+    return np.array([w.form not in _OPEN_ENDED or t + 1 == n or not any(c.isalnum() for c in words[t + 1].form)
+                     for t, w in enumerate(words)], dtype=bool)
 
 
 def span_ends(words: Sequence[Word], clause_layer: bool) -> np.ndarray:
