@@ -18,13 +18,13 @@ import sys
 from pathlib import Path
 
 from vnreport.errors import UserError
-from vnreport.loading import _read_meta
+from vnreport.loading import read_meta
 from vnreport.pipeline import META_FILE, read_transitions, weights_sha256, write_meta
 
 
 def add(model_dir: Path, transitions_file: Path | None, layers: list[str] | None = None) -> dict:
     """vnreport.json of `model_dir` with the file's transitions (None: without any), written back."""
-    meta = _read_meta(model_dir / META_FILE)
+    meta = read_meta(model_dir / META_FILE)
     meta.pop("transitions", None)
     if transitions_file is not None:
         try:

@@ -21,7 +21,7 @@ import vnreport
 from vnreport.data.io import load_jsonl
 from vnreport.errors import UserError
 from vnreport.evaluate import score
-from vnreport.loading import _read_meta
+from vnreport.loading import read_meta
 from vnreport.pipeline import META_FILE, write_meta
 
 FLOORS = [round(0.05 * i, 2) for i in range(20)]  # 0.00 … 0.95
@@ -45,7 +45,7 @@ def sweep(model_dir: Path, data: Path, layer: str) -> list[tuple[float, float, f
 
 def write(model_dir: Path, layer: str, floor: float | None) -> None:
     """Set (or with None take out) `layer`'s floor in the model's vnreport.json."""
-    meta = _read_meta(model_dir / META_FILE)
+    meta = read_meta(model_dir / META_FILE)
     floors = {k: v for k, v in (meta.pop("min_scores", None) or {}).items() if k != layer}
     if floor:
         floors[layer] = floor

@@ -41,7 +41,7 @@ def load(path_or_hub_id: str | Path | None = None, device: str | torch.device | 
     else:
         src = Path(path_or_hub_id)
     if src.is_dir():
-        ref, meta = str(src), _read_meta(src / META_FILE)
+        ref, meta = str(src), read_meta(src / META_FILE)
     else:
         ref, meta = str(path_or_hub_id), _hub_meta(str(path_or_hub_id))
     try:
@@ -65,7 +65,7 @@ def _first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def _read_meta(path: Path) -> dict[str, Any]:
+def read_meta(path: Path) -> dict[str, Any]:
     """A saved tagger's vnreport.json, with one clear error for a folder that is not one."""
     if not path.exists():
         raise BadValueError(f"{path.parent} has no {META_FILE}: it is not a vnreport tagger (fine-tune an encoder with training/train.py first)")
@@ -89,7 +89,7 @@ def _hub_meta(ref: str) -> dict[str, Any]:
     level = hub_logging.get_verbosity()
     hub_logging.set_verbosity_error()  # its retry warnings would bury our one line
     try:
-        return _read_meta(Path(hf_hub_download(ref, META_FILE)))
+        return read_meta(Path(hf_hub_download(ref, META_FILE)))
     except (OSError, ValueError) as e:
         raise MissingError(f"model {ref}: no such folder here, nor a vnreport model of that id on the hub "
                            f"({type(e).__name__}: offline, or no such repository)") from None

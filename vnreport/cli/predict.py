@@ -88,11 +88,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.out:
         write_report(report, args.out)
     if args.record:
-        from vnreport.loading import DEFAULT_MODEL_DIR, _read_meta
+        from vnreport.loading import DEFAULT_MODEL_DIR, read_meta
         from vnreport.pipeline import META_FILE, write_meta
 
         model_dir = Path(args.model or DEFAULT_MODEL_DIR)
-        meta = _read_meta(model_dir / META_FILE)
+        meta = read_meta(model_dir / META_FILE)
         key = args.data if args.origin is None else f"{args.data} (origin {args.origin})"
         meta.setdefault("metrics", {}).setdefault("evaluations", {})[key] = {
             layer: {"strict_micro": vars(rep.strict["micro"]), "partial_micro": vars(rep.partial["micro"])}
