@@ -60,11 +60,13 @@ class DirectiveTally:
     issuer: int = 0
     addressee: int = 0
     addressee_overlap: int = 0
+    records: int = 0   # records built in the read documents
+    spurious: int = 0  # of them, records that overlap no gold directive (the read ones count each gold directive once)
 
     def row(self, source: str) -> str:
         n = max(self.expected, 1)
         return (f"| {source} | {self.expected} | {self.with_record} | {self.issuer / n:.3f} | "
-                f"{self.addressee / n:.3f} | {self.addressee_overlap / n:.3f} |")
+                f"{self.addressee / n:.3f} | {self.addressee_overlap / n:.3f} | {self.records} | {self.spurious} |")
 
 
 def score_officials(docs: list[Document], reading: dict[str, dict], show: bool = False) -> OfficialTally:
@@ -98,6 +100,8 @@ def score_directives(docs: list[Document], gold: dict[str, Document], reading: d
     for doc in docs:
         records = build_directives(doc, build_officials(doc), linker)
         spans = {s.start: s for s in gold[doc.id].directives}
+        t.records += len(records)
+        t.spurious += sum(not any(min(r.end, g.end) > max(r.start, g.start) for g in spans.values()) for r in records)
         for e in reading[doc.id]["directives"]:
             t.expected += 1
             g = spans[e["start"]]
@@ -150,9 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         print(score_officials(docs, reading, args.show).row(source))
     if not any("directives" in r for r in reading.values()):
         return 0  # a reading of the officials only (train-officials.jsonl)
-    print("\nDirectives: the record whose span overlaps the gold directive most is compared with the reading.\n")
-    print("| spans | choice | directives read | with a record | issuer right | addressee right | addressee overlaps |")
-    print("|---|---|---|---|---|---|---|")
+    print("\nDirectives: the record whose span overlaps the gold directive most is compared with the reading; "
+          "records that overlap no gold directive are counted apart.\n")
+    print("| spans | choice | directives read | with a record | issuer right | addressee right | addressee overlaps "
+          "| records | records of no gold directive |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for source, docs in runs:
         for choice, linker in (("rules", None), ("linker", default_linker())):
             print(score_directives(docs, by_id, reading, args.show, linker).row(f"{source} | {choice}"))

@@ -48,3 +48,12 @@ def test_a_different_reading_is_counted_wrong():
     predicted = Document(text=TEXT)  # a model that found no directive
     predicted.id = "d"
     assert bench.score_directives([predicted], {"d": doc}, reading).with_record == 0
+
+
+def test_a_record_of_no_gold_directive_is_counted_spurious():
+    bench, doc = _bench(), _doc()
+    reading = {"d": {"officials": [], "directives": [{"start": TEXT.index("tập trung"), "issuer": "Võ Văn Hưng", "addressee": "các xã"}]}}
+    predicted = Document(text=TEXT, entities=doc.entities, directives=[*doc.directives, _span("phát biểu", "DIR")])
+    predicted.id = "d"
+    d = bench.score_directives([predicted], {"d": doc}, reading)
+    assert (d.expected, d.with_record, d.records, d.spurious) == (1, 1, 2, 1)
