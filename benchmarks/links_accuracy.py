@@ -92,6 +92,11 @@ def score_officials(docs: list[Document], reading: dict[str, dict], show: bool =
     return t
 
 
+def _overlap(a, b) -> int:
+    """Characters two spans (a record and a gold directive) share; 0 when they are apart."""
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
 def score_directives(docs: list[Document], gold: dict[str, Document], reading: dict[str, dict],
                      show: bool = False, linker: Linker | None = None) -> DirectiveTally:
     """Each read directive is matched with the record whose span overlaps its gold span most
@@ -101,11 +106,11 @@ def score_directives(docs: list[Document], gold: dict[str, Document], reading: d
         records = build_directives(doc, build_officials(doc), linker)
         spans = {s.start: s for s in gold[doc.id].directives}
         t.records += len(records)
-        t.spurious += sum(not any(min(r.end, g.end) > max(r.start, g.start) for g in spans.values()) for r in records)
+        t.spurious += sum(not any(_overlap(r, g) for g in spans.values()) for r in records)
         for e in reading[doc.id]["directives"]:
             t.expected += 1
             g = spans[e["start"]]
-            cands = [(min(r.end, g.end) - max(r.start, g.start), r) for r in records]
+            cands = [(_overlap(r, g), r) for r in records]
             cands = [c for c in cands if c[0] > 0]
             if not cands:
                 if show:

@@ -3,7 +3,8 @@
 # 64 MiB return limit and fit a wheel; 8x512 (~67 MB) would not come back.
 # Issue 9 on one lent GPU, in one device call (about 9 minutes): pretrain two encoder sizes for
 # the same GPU time on the carried corpus sample, fine-tune each on gold train, choose by the mean
-# of entity and directive F1 on dev's real documents (the written ones are far easier), and send back the chosen tagger (fp16, split in <16 MiB parts) with every figure.
+# of entity and directive F1 on dev's real documents (the written ones are far easier), and send
+# back the chosen tagger (fp16, split in <16 MiB parts) with every figure.
 #
 # Before the call, on the CPU (see training/gpu/README.md):
 #   python training/pretrain.py --config configs/pretrain-corpus-full.yaml --stage prepare

@@ -31,10 +31,10 @@ def main() -> None:
                          "dev_directives_partial": dev["directives"]["partial"]["DIR"]}
     (out / "figures.json").write_text(json.dumps(figures, indent=2))
 
-    def dev_f1(size: str) -> float:
+    def dev_mean_f1(size: str) -> float:
         return (float(figures[size]["dev_entities_strict"]["micro"]["f1"]) + float(figures[size]["dev_directives_strict"]["f1"])) / 2
 
-    best = max(figures, key=dev_f1)
+    best = max(figures, key=dev_mean_f1)
     tagger = load(str(runs / f"ft-{best}" / "best"), device="cpu")
     tagger.model.to(torch.float16)
     pkg = runs / "packaged"
@@ -45,7 +45,7 @@ def main() -> None:
     data = buf.getvalue()
     for i in range(0, len(data), PART):
         (out / f"tagger.tar.part{i // PART}").write_bytes(data[i:i + PART])
-    print(json.dumps({"best": best, **{k: dev_f1(k) for k in figures}}))
+    print(json.dumps({"best": best, **{k: dev_mean_f1(k) for k in figures}}))
 
 
 if __name__ == "__main__":
