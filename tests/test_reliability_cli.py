@@ -133,3 +133,12 @@ def test_item7_real_process_exit_status_and_no_traceback(tmp_path):
                         "predict", str(tmp_path / "nothere.txt")],
                        capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.strip() == f"error: {tmp_path / 'nothere.txt'}: no such file"
+
+
+def test_data_commands_do_not_wait_for_torch(tmp_path):
+    """`vnreport data ...` (checking an annotator's file, validating, stats) runs without the model:
+    building the command line must not import torch, which costs seconds per call."""
+    r = subprocess.run([sys.executable, "-c", "import sys; from vnreport.cli import build_parser; "
+                        "build_parser().parse_args(['data', 'validate', 'x.jsonl']); print('torch' in sys.modules)"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == "False", r.stderr

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from vnreport.data.io import DataError, json_lines
-from vnreport.pipeline import DEFAULT_BATCH_SIZE
+from vnreport.windows import DEFAULT_BATCH_SIZE
 
 ENGINES = ("single", "local", "ray")
 MANIFEST = "manifest.json"

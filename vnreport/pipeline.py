@@ -24,11 +24,9 @@ from vnreport.processing import Prepared, TextProcessor, window_inputs
 from vnreport.schema import LAYERS
 from vnreport.segment import Segmenter
 from vnreport.spans import Transitions
+from vnreport.windows import DEFAULT_BATCH_SIZE
 
 META_FILE = "vnreport.json"
-# windows per forward pass: on 2 CPU threads 32 is as fast as 8 with length-sorted batches and
-# faster with int8 (benchmarks/RESULTS.md); a GPU wants 64+
-DEFAULT_BATCH_SIZE = 32
 
 __all__ = ["DEFAULT_BATCH_SIZE", "META_FILE", "Prepared", "Tagger", "describe", "resolve_device", "window_inputs", "write_meta"]
 

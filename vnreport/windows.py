@@ -17,6 +17,10 @@ import numpy as np
 
 from vnreport.segment import Word
 
+# windows per forward pass: on 2 CPU threads 32 is as fast as 8 with length-sorted batches and
+# faster with int8 (benchmarks/RESULTS.md); a GPU wants 64+. Here, not in pipeline.py, so that the
+# command line can show it without importing torch.
+DEFAULT_BATCH_SIZE = 32
 
 @dataclass(frozen=True)
 class Window:

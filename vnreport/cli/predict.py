@@ -103,7 +103,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def speed_options(p: argparse.ArgumentParser) -> None:
-    from vnreport.pipeline import DEFAULT_BATCH_SIZE
+    from vnreport.windows import DEFAULT_BATCH_SIZE  # not pipeline: `vnreport data ...` must not wait for torch
 
     p.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH_SIZE)
     p.add_argument("--quantize", choices=["int8"], help="int8 dynamic quantization (CPU; ONNX Runtime unless --runtime torch)")
