@@ -183,6 +183,22 @@ def test_connectives_and_clauses_before_the_addressee_are_stripped_in_turn():
                       "<DIR>kiểm soát tốt tình hình</DIR>.") == ["Tất cả các tỉnh, thành phố"]
 
 
+def test_a_continuing_connective_carries_the_addressee_down():
+    # "Cụ thể," and "Theo đó," continue the instruction before them, as "Đồng thời," does
+    assert addressees("<PER>Lê Văn An</PER> chỉ đạo các sở, ngành <DIR>thực hiện nghiêm các giải pháp</DIR>.\n"
+                      "Cụ thể, phải <DIR>bảo đảm cách ly đủ thời gian</DIR>.\n"
+                      "Theo đó, <DIR>giám sát người sau cách ly</DIR>.") == ["các sở, ngành"] * 3
+
+
+def test_a_doer_ends_at_its_must_when_the_directive_starts_later():
+    # a tagger that starts the directive late leaves part of the task before it: the doer is what
+    # stands before "phải"; a capitalised "Cần" is a name ("TP Cần Thơ")
+    assert addressees("<PER>Lê Văn An</PER> nhấn mạnh, <LOC>Đa Phước</LOC> phải tiếp nhận rác, đồng thời "
+                      "<DIR>xử lý mùi hôi</DIR>.") == ["Đa Phước"]
+    assert addressees("<PER>Lê Văn An</PER> đề nghị <ORG>Sở KH&CN TP Cần Thơ</ORG> <DIR>hỗ trợ doanh nghiệp</DIR>.") == [
+        "Sở KH&CN TP Cần Thơ"]
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

@@ -25,15 +25,19 @@ _TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao nhiệm v
 _TRIGGER_AFTER = re.compile(r"(?<!\w)(?:cần phải|cần|phải)(?!\w)", re.I)
 _SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|{CHI_DAO}|lưu ý|{GIAO}|cho ý kiến|"
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)
+# connectives that continue the instruction before them ("Cụ thể, phải ...", "Đồng thời, ...")
+_CONTINUE_WORDS = r"cụ thể|đồng thời|theo đó|bên cạnh đó|cùng với đó|ngoài ra|trong đó|mặt khác|song song với đó|đặc biệt|nhất là"
 # connectives before the addressee
 _LEAD = (r"(?:[\s,:;]|và(?=\s)|trong thời gian tới|thời gian tới|tới đây|(?:phía|ông|bà(?! con)|đồng chí)(?=\s)|từ nay đến cuối năm|"
-         r"bên cạnh đó|đồng thời|cùng với đó|trong đó|riêng|tiếp tục|bây giờ|hiện nay|ngoài ra|do đó|vì vậy|đặc biệt|nhất là)")
+         rf"{_CONTINUE_WORDS}|riêng|tiếp tục|bây giờ|hiện nay|do đó|vì vậy|trước mắt|về lâu dài)")
 # a clause about when, on what condition or with what wish, before the addressee and closed by a comma
 _WHEN_FIRST = r"(?:nếu|ngay|khi|sau khi|trước khi|trong quá trình|mong muốn|để)(?!\w)[^,]*,\s*"
 # all that may stand before the addressee, in any order ("và mong muốn, trong thời gian tới, TP Hà Nội ...")
 _PREFIX = re.compile(rf"(?:{_LEAD}|{_WHEN_FIRST})+", re.I)
 _RELATIVE = re.compile(r"(?<!\w)mà\s+", re.I)
 _QUOTES = "\"'“”‘’«»"
+# a "cần"/"phải" inside a candidate, with the task after it (not "cần thiết", "phải chăng")
+_MODAL = re.compile(r"\s(?:cần phải|cần(?!\s+thiết)|phải(?!\s+chăng))\s")  # lower case: "TP Cần Thơ" is a name
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
 _ADDRESSEE_HEAD = re.compile(rf"(?:{GROUP_WORDS})(?!\w)", re.I)
 LOOKBACK_SENTENCES = 10
@@ -67,11 +71,23 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     clause = CLAUSE.search(text, cut)
     tail = _TAIL.search(text, cut, clause.start() if clause else len(text))
     end = tail.start() if tail else clause.start() if clause else len(text)
+    modal = _MODAL.search(text, cut, end)  # "Đa Phước phải tiếp nhận rác, đồng thời": the doer ends at its "phải"
+    end = modal.start() if modal and re.search(r"\w", text[cut:modal.start()]) else end
     while cut < end and text[cut] in _QUOTES:  # '"Bộ Công Thương ...' opens a quote
         cut += 1
     if end <= cut or re.match(r"của(?!\w)", text[cut:], re.I) or not re.search(r"\w", text[cut:end]):
         return None
     return text[cut:end], start + cut
+
+
+# only connectives that continue, not a time that opens a new part ("Trong thời gian tới cần ...")
+_CONTINUING = re.compile(rf"[\s,:;\-–•+*]*(?:(?:{_CONTINUE_WORDS})[\s,:;]*)*", re.I)
+
+
+def _in_name(text: str, m: re.Match) -> bool:
+    """A capitalised "Cần"/"Phải" before a capitalised word is part of a name ("TP Cần Thơ", "Cần Giờ"), no trigger."""
+    after = text[m.end():].lstrip()
+    return m.group(0)[0].isupper() and after[:1].isupper()
 
 
 def _lead_in(text: str) -> tuple[str, int] | None:
@@ -133,7 +149,9 @@ class _Finder:
         """The addressee of `d` and the offset before which its issuer must stand."""
         gap = self.text[gap_start:d.start]
         before = list(_TRIGGER_BEFORE.finditer(gap))
-        after = list(_TRIGGER_AFTER.finditer(gap))
+        after = [m for m in _TRIGGER_AFTER.finditer(gap) if not _in_name(gap, m)]
+        if after and not before and _CONTINUING.fullmatch(gap, 0, after[-1].start()):
+            after = []  # "Cụ thể, phải <DIR>": a bare "phải" names nobody, the item goes on the one before
         if before and after and after[-1].end() <= before[-1].start() and not gap[after[-1].end():before[-1].start()].strip():
             before.pop()  # "các sở ngành cần lưu ý": the ask is "cần", its addressee before it
         if after and (not before or after[-1].start() > before[-1].end()):
