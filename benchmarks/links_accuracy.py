@@ -11,7 +11,6 @@ who must carry it out. Gold spans measure the linking rules alone; spans predict
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from vnreport.records.directives import build_directives  # noqa: E402
 from vnreport.records.linker import Linker, default_linker  # noqa: E402
 from vnreport.records.officials import build_officials  # noqa: E402
 from vnreport.records.party import fold as norm  # noqa: E402
+from vnreport.records.reading import load_readings, matched, overlap  # noqa: E402
 
 
 def fold(titles: set[str]) -> set[str]:
@@ -92,11 +92,6 @@ def score_officials(docs: list[Document], reading: dict[str, dict], show: bool =
     return t
 
 
-def _overlap(a, b) -> int:
-    """Characters two spans (a record and a gold directive) share; 0 when they are apart."""
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
 def score_directives(docs: list[Document], gold: dict[str, Document], reading: dict[str, dict],
                      show: bool = False, linker: Linker | None = None) -> DirectiveTally:
     """Each read directive is matched with the record whose span overlaps its gold span most
@@ -104,19 +99,15 @@ def score_directives(docs: list[Document], gold: dict[str, Document], reading: d
     t = DirectiveTally()
     for doc in docs:
         records = build_directives(doc, build_officials(doc), linker)
-        spans = {s.start: s for s in gold[doc.id].directives}
+        golds = gold[doc.id].directives
         t.records += len(records)
-        t.spurious += sum(not any(_overlap(r, g) for g in spans.values()) for r in records)
-        for e in reading[doc.id]["directives"]:
+        t.spurious += sum(not any(overlap(r, g) for g in golds) for r in records)
+        for e, rec in matched(records, golds, reading[doc.id]["directives"]):
             t.expected += 1
-            g = spans[e["start"]]
-            cands = [(_overlap(r, g), r) for r in records]
-            cands = [c for c in cands if c[0] > 0]
-            if not cands:
+            if rec is None:
                 if show:
-                    print(f"  {doc.id}@{g.start}: no directive record")
+                    print(f"  {doc.id}@{e['start']}: no directive record")
                 continue
-            rec = max(cands, key=lambda c: c[0])[1]
             t.with_record += 1
             issuer = norm(rec.issuer.label) if rec.issuer else None
             addressee = norm(rec.addressee.label) if rec.addressee else None
@@ -125,12 +116,8 @@ def score_directives(docs: list[Document], gold: dict[str, Document], reading: d
             t.addressee += addressee == want_a
             t.addressee_overlap += addressee == want_a or bool(addressee and want_a and (addressee in want_a or want_a in addressee))
             if show and (issuer != want_i or addressee != want_a):
-                print(f"  {doc.id}@{g.start}: issuer {issuer!r} / {want_i!r}, addressee {addressee!r} / {want_a!r}")
+                print(f"  {doc.id}@{e['start']}: issuer {issuer!r} / {want_i!r}, addressee {addressee!r} / {want_a!r}")
     return t
-
-
-def load_reading(path: Path) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     links = Path(args.links or REPO / "data" / "gold" / "records" / f"{Path(args.data).stem}-links.jsonl")
-    reading = load_reading(links)
+    reading = load_readings([links])
     gold = [d for d in load_jsonl(args.data) if d.id in reading]  # documents added since the reading wait for theirs
     runs = [("gold", gold)]
     if not args.gold_only:
