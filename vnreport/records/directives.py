@@ -13,15 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vnreport.records.linker import CHI_DAO, CLAUSE, GIAO, GROUP_WORDS, Linker, addressee_candidates, issuer_candidates
+from vnreport.records.linker import ASK_WORDS, CHI_DAO, CLAUSE, GIAO, GROUP_WORDS, Linker, addressee_candidates, issuer_candidates
 from vnreport.records.officials import Official
 from vnreport.records.party import Party
 from vnreport.records.sentences import Sentences
 from vnreport.schema import Span, SpanSource
 
 # the trigger before the addressee ("đề nghị X", "giao cho X") or after it ("X cần", "X phải")
-_TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao nhiệm vụ cho|giao trách nhiệm cho|giao cho|{GIAO}|{CHI_DAO}|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|"
-                             r"đôn đốc|đề ra)(?!\w)", re.I)
+_TRIGGER_BEFORE = re.compile(rf"(?<!\w)(?:giao nhiệm vụ cho|giao trách nhiệm cho|{ASK_WORDS}|đề ra)(?!\w)", re.I)
 _TRIGGER_AFTER = re.compile(r"(?<!\w)(?:cần phải|cần|phải)(?!\w)", re.I)
 _SPEECH = re.compile(rf"(?<!\w)(?:phát biểu|kết luận|nhấn mạnh|đề nghị|yêu cầu|{CHI_DAO}|lưu ý|{GIAO}|cho ý kiến|"
                      r"khẳng định|cho rằng|chủ trì|quán triệt|ghi nhận|đánh giá cao|chỉ ra|đồng tình)(?!\w)", re.I)

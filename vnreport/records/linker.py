@@ -33,9 +33,10 @@ _SPEECH_AFTER = re.compile(rf"[\s,]*(?:phát biểu|kết luận|nhấn mạnh|�
                            r"khẳng định|cho rằng|chủ trì|quán triệt|chỉ ra|đề xuất|kiến nghị|thông tin|báo cáo)(?!\w)", re.I)
 _HONORIFIC = re.compile(r"(?:đồng chí|ông|bà|đ/c)\s*$", re.I)
 _CHAIR = re.compile(r"chủ trì", re.I)
-# words after which the addressee follows ("khuyến cáo người dân ..."), wider than the rules' triggers
-_ASK = re.compile(rf"(?<!\w)(?:đề nghị|yêu cầu|giao cho|{GIAO}|{CHI_DAO}|lưu ý|kêu gọi|khuyến cáo|bắt buộc|quán triệt|"
-                  r"nhắc nhở|đôn đốc)(?!\w)", re.I)
+# words after which the addressee follows ("khuyến cáo người dân ..."); the rules' triggers (directives.py) are these too
+ASK_WORDS = rf"đề nghị|yêu cầu|giao cho|{GIAO}|{CHI_DAO}|lưu ý|kêu gọi|khuyến cáo|nhắc nhở|đôn đốc"
+# the linker's are wider: a candidate after "bắt buộc" or "quán triệt" is offered, the rules do not take it
+_ASK = re.compile(rf"(?<!\w)(?:{ASK_WORDS}|bắt buộc|quán triệt)(?!\w)", re.I)
 _MUST = re.compile(r"(?:[\s,:;]|cần phải|cần thiết phải|cần|phải|có trách nhiệm|có nhiệm vụ|thì|sớm)+$", re.I)
 _LEAD_WORDS = re.compile(r"^(?:[\s,:;\-–•+*]|trong thời gian tới|thời gian tới|bên cạnh đó|đồng thời|cùng với đó|"
                          r"ngoài ra|do đó|vì vậy|tuy nhiên|riêng|tiếp tục|muốn như vậy|trong đó)+", re.I)
