@@ -24,10 +24,10 @@ _STARTS_PREFIXED = re.compile(rf"(?:{_PREFIX})(?!\w)", re.I)
 # what introduces a figure after its name; never the last words of a name ("đã đạt" is: "số tiêu chí đã đạt")
 FIGURE_LEAD = (r"ước đạt|ước tính|đạt|ước|là|khoảng|gần|hơn|trên|dưới|chiếm|tăng|giảm|còn|lên|chỉ|mới|"
                r"được|với|ở mức|mức|từ|có|bằng|đến|tới|vượt|vượt mốc|vượt ngưỡng|ít nhất|tối thiểu|tối đa|:")
-# ("ở" ends "nhà ở" and "đơn vị ở", housing, which are names: "diện tích nhà ở", "đất cây xanh đơn vị ở";
+# ("ở" ends "nhà ở", "đơn vị ở" and "đất ở", housing, which are names: "diện tích nhà ở", "đơn giá đất ở";
 # "đến" ends "khách đi và đến", arrivals and departures, a name)
 _LEAD_TAIL = re.compile(r"(?:(?<!đã)[ \t]+(?:ước đạt|ước tính|đạt|ước|là|khoảng|gần|chiếm|trong|tại|của|với|và|(?<!đi và )đến|từ)"
-                        r"|(?<!nhà)(?<!vị)[ \t]+ở|[ \t]*:)+$", re.I)
+                        r"|(?<!nhà)(?<!vị)(?<!đất)[ \t]+ở|[ \t]*:)+$", re.I)
 # "từ ... đến" (coming from ...) ends a name: "lao động từ nơi khác đến"
 _COMES_FROM = re.compile(r"(?<!\w)từ[ \t]+\S.*[ \t]đến$", re.I)
 # a period swallowed at the end of a name ("Tổng thu ngân sách năm 2023", "... 6 tháng đầu năm")
