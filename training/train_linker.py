@@ -127,7 +127,7 @@ def accuracy(linker: Linker | None, pairs: list[Pair], reading: Reading) -> dict
     return {r: round(hits[r] / max(n, 1), 4) for r in ROLES}
 
 
-def cross_validate(fixed: list[Pair], folded: list[tuple[Document, Document]], reading: Reading,
+def cross_validate(fixed: list[Pair], folded: list[Pair], reading: Reading,
                    l2: float | None, folds: int) -> dict[str, dict[str, float]]:
     """Accuracy on each fold of the `folded` documents (gold, predicted), on predicted and on gold
     spans, with weights fitted on `fixed` and the other folds' gold and predicted spans (`l2` None:
@@ -172,8 +172,12 @@ def main() -> None:
     for g, p in folded:
         p.id = g.id
     n = sum(len(reading[g.id]["directives"]) for g, _ in train + folded)
+    examples: dict[str, list[Example]] = {r: [] for r in ROLES}  # what the final weights are fitted on
     for name, pairs in (("gold spans", train + [(g, g) for g in dev]), ("dev predicted spans", folded)):
-        print(f"{name}: reading not among the candidates {collect(pairs, reading)[1]}")
+        found, unreachable = collect(pairs, reading)
+        print(f"{name}: reading not among the candidates {unreachable}")
+        for r in ROLES:
+            examples[r] += found[r]
     print(f"readings: {len(train)} train and {len(dev)} dev documents, {n} directives")
     rules = cross_validate(train, folded, reading, None, args.folds)
     print(f"rules alone: {rules}")
@@ -185,7 +189,6 @@ def main() -> None:
             if r not in best or cv["predicted"][r] > best[r][0]:
                 best[r] = (cv["predicted"][r], l2)
     learned = [r for r in ROLES if best[r][0] > rules["predicted"][r]]  # only where it beats the rules
-    examples, _ = collect(train + [(g, g) for g in dev] + folded, reading)
     weights = {r: fit(examples[r], best[r][1]) for r in learned}
     meta = {"trained_on": {"data": [args.train, args.dev], "links": [*args.train_links, args.dev_links],
                            "documents": len(train) + len(dev), "directives": n,
