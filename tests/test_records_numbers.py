@@ -44,6 +44,10 @@ def test_numbers_that_break_the_convention_are_refused(text):
     ("45,76%", 45.76, "%"),
     ("70,98 %", 70.98, "%"),
     ("5 ngành", 5, "ngành"),  # "ngàn" is a scale word, "ngành" is not
+    ("255 nghìn tỷ đồng", 255_000_000_000_000, "đồng"),  # scale words multiply
+    ("1,2 nghìn tỷ đồng", 1_200_000_000_000, "đồng"),
+    ("1 triệu tỉ đồng / năm", 10**15, "đồng/năm"),  # spaces around a unit's "/" are typography
+    ("72 tấn / ngày", 72, "tấn/ngày"),
 ])
 def test_quantities_in_base_units(text, value, unit):
     q = parse_quantity(text)
@@ -60,6 +64,7 @@ def test_exact_integers_for_money():
     ("46.124/133.761 triệu đồng", 46_124_000_000, 133_761_000_000, "đồng"),
     ("12/17 chỉ tiêu", 12, 17, "chỉ tiêu"),
     ("125/100ha", 125, 100, "ha"),
+    ("1,5/2 nghìn tỷ đồng", 1_500_000_000_000, 2_000_000_000_000, "đồng"),  # a compound scale written once
 ])
 def test_fractions_keep_numerator_and_denominator(text, num, den, unit):
     q = parse_quantity(text)

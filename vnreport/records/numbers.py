@@ -17,7 +17,9 @@ SCALES: dict[str, int] = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "t�
 _NUM = r"\d+(?:[.,]\d+)*"
 # a scale word may be glued to the unit ("5.800tỷđồng") but must not start another word ("5 ngành")
 _SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)(?=đồng|[^\w]|$)"
-_AMOUNT = rf"{_NUM}(?:\s*{_SCALE})?(?:\s+{_NUM}\s*{_SCALE})*"
+# scale words multiply ("255 nghìn tỷ đồng" is 255 · 10**12 đồng)
+_SCALES = rf"{_SCALE}(?:\s*{_SCALE})*"
+_AMOUNT = rf"{_NUM}(?:\s*{_SCALES})?(?:\s+{_NUM}\s*{_SCALES})*"
 _QUANTITY = re.compile(
     rf"(?P<a>{_AMOUNT})(?:\s*(?P<op>/|[-–—]|đến)\s*(?P<b>{_AMOUNT}))?\s*(?P<unit>.*)", re.S | re.I)
 _APPROX = re.compile(r"^(?:(?:ước đạt|khoảng|gần|hơn|trên|dưới|từ|ước|đạt|còn)\s+)+", re.I)
@@ -62,12 +64,14 @@ def parse_number(s: str) -> Decimal | None:
 def _amount(s: str) -> tuple[Decimal | None, bool]:
     """Value of "3 triệu 150 ngàn" and whether it carried its own scale word."""
     total, scaled = Decimal(0), False
-    for num, scale in re.findall(rf"({_NUM})\s*((?:nghìn|ngàn|triệu|tỷ|tỉ)?)", s, re.I):
+    for num, scales in re.findall(rf"({_NUM})((?:\s*(?:nghìn|ngàn|triệu|tỷ|tỉ))*)", s, re.I):
         n = parse_number(num)
         if n is None:
             return None, False
-        total += n * SCALES.get(scale.lower(), 1)
-        scaled = scaled or bool(scale)
+        for scale in scales.split():
+            n *= SCALES[scale.lower()]
+        total += n
+        scaled = scaled or bool(scales.strip())
     return total, scaled
 
 
@@ -101,15 +105,15 @@ def _parse_quantity(text: str) -> Quantity:
     m = _QUANTITY.fullmatch(s)
     if not m:
         return Quantity(text, None, None, False)
-    unit = m["unit"].strip() or None
+    unit = re.sub(r"\s*/\s*", "/", m["unit"].strip()) or None  # "tấn / ngày" is the unit "tấn/ngày"
     a, a_scaled = _amount(m["a"])
     b, b_scaled = _amount(m["b"]) if m["b"] else (None, False)
     if a is None or (m["b"] and b is None) or (unit and re.search(r"(?<![^\W\d_])\d", unit)):  # "km2" is a unit
         return Quantity(text, None, unit, False)
     if b is not None and b_scaled and not a_scaled:
         # "46.124/133.761 triệu đồng": the scale written once applies to both numbers
-        scale = SCALES[re.findall(r"nghìn|ngàn|triệu|tỷ|tỉ", m["b"], re.I)[-1].lower()]
-        a *= scale
+        for scale in re.search(rf"{_SCALES}\s*$", m["b"], re.I)[0].split():
+            a *= SCALES[scale.lower()]
     if m["op"] == "/":
         return Quantity(text, _plain(a), unit, True, denominator=_plain(b))
     if m["op"]:
