@@ -6,7 +6,8 @@ fullest name and every title the text gives them; for each gold directive, who i
 who must carry it out. Gold spans measure the linking rules alone; spans predicted by
 `vnreport.load()` measure what a user gets.
 
-    python benchmarks/links_accuracy.py [--data data/gold/test.jsonl] [--links ...] [--gold-only] [--show]
+    python benchmarks/links_accuracy.py [--data data/gold/test.jsonl] [--links ...] [--model DIR | --predictions FILE]
+        [--gold-only] [--show]
 """
 from __future__ import annotations
 
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--links", help="the hand reading (default: data/gold/records/<split>-links.jsonl)")
     ap.add_argument("--model", help="model directory (default: the embedded model)")
     ap.add_argument("--device")
+    ap.add_argument("--predictions", help="read predicted spans from this JSONL (records_accuracy.py --save-predictions) "
+                                          "instead of running the model")
     ap.add_argument("--gold-only", action="store_true", help="skip the model")
     ap.add_argument("--show", action="store_true", help="print each person and directive that is not right")
     args = ap.parse_args(argv)
@@ -135,9 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     gold = [d for d in load_jsonl(args.data) if d.id in reading]  # documents added since the reading wait for theirs
     runs = [("gold", gold)]
     if not args.gold_only:
-        from records_accuracy import predicted  # the sibling script: run this one from benchmarks/ or the repo root
+        from records_accuracy import predicted, read_predictions  # the sibling script: run from benchmarks/ or the repo root
 
-        runs.append(("predicted (" + (args.model or "embedded model") + ")", predicted(gold, args.model, args.device)))
+        if args.predictions:
+            runs.append((f"predicted ({args.predictions})", read_predictions(args.predictions, gold)))
+        else:
+            runs.append(("predicted (" + (args.model or "embedded model") + ")", predicted(gold, args.model, args.device)))
     by_id = {d.id: d for d in gold}
     print("Officials: a person is found when a record has the reading's name; titles right when its set of titles is the reading's.\n")
     print("| spans | persons read | named records | person recall | person precision | titles right | titles right, shorter forms folded | title P | title R |")

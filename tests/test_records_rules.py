@@ -199,6 +199,16 @@ def test_a_doer_ends_at_its_must_when_the_directive_starts_later():
         "Sở KH&CN TP Cần Thơ"]
 
 
+def test_a_doer_ends_before_the_task_verb_a_late_directive_left_out():
+    # "tỉnh phát động <DIR>" (the directive should have started at "phát động"); a name keeps such a
+    # word ("khu cách ly tập trung", "Viện nghiên cứu")
+    assert addressees("<PER>Lê Văn An</PER> đề nghị tỉnh phát động <DIR>phong trào toàn dân</DIR>.") == ["tỉnh"]
+    assert addressees("<PER>Lê Văn An</PER> yêu cầu các khu cách ly tập trung <DIR>bảo đảm an toàn</DIR>.") == [
+        "các khu cách ly tập trung"]
+    assert addressees("<PER>Lê Văn An</PER> giao Viện nghiên cứu phát triển <DIR>lập đề án</DIR>.") == [
+        "Viện nghiên cứu phát triển"]
+
+
 def test_values_never_cross_a_sentence_end():
     doc = doc_of("<IND>Thu ngân sách</IND> đạt thấp. Huyện có thêm <VALUE>19 doanh nghiệp</VALUE>.")
     rec = doc.indicators[0]

@@ -37,6 +37,10 @@ _RELATIVE = re.compile(r"(?<!\w)mà\s+", re.I)
 _QUOTES = "\"'“”‘’«»"
 # a "cần"/"phải" inside a candidate, with the task after it (not "cần thiết", "phải chăng")
 _MODAL = re.compile(r"\s(?:cần phải|cần(?!\s+thiết)|phải(?!\s+chăng))\s")  # lower case: "TP Cần Thơ" is a name
+# the verb that opens a task: a directive predicted one word late leaves it after its doer ("tỉnh phát động <DIR>");
+# not inside a name ("khu cách ly tập trung", "Viện nghiên cứu ...")
+_TASK_VERB = re.compile(r"(?<!cách ly)(?<!viện)\s(?:phát động|khẩn trương|tập trung|tăng cường|chủ động|đẩy mạnh|"
+                        r"triển khai|quyết liệt|thực hiện tốt|thực hiện nghiêm|rà soát|nghiên cứu|tiếp tục)(?!\w)", re.I)
 _TAIL = re.compile(r"(?:[\s,:;]|cần phải|cần|phải|thì|sớm)+$", re.I)
 _ADDRESSEE_HEAD = re.compile(rf"(?:{GROUP_WORDS})(?!\w)", re.I)
 LOOKBACK_SENTENCES = 10
@@ -72,6 +76,8 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     end = tail.start() if tail else clause.start() if clause else len(text)
     modal = _MODAL.search(text, cut, end)  # "Đa Phước phải tiếp nhận rác, đồng thời": the doer ends at its "phải"
     end = modal.start() if modal and re.search(r"\w", text[cut:modal.start()]) else end
+    verb = _TASK_VERB.search(text, cut, end)
+    end = verb.start() if verb and re.search(r"\w", text[cut:verb.start()]) else end
     while cut < end and text[cut] in _QUOTES:  # '"Bộ Công Thương ...' opens a quote
         cut += 1
     if end <= cut or re.match(r"của(?!\w)", text[cut:], re.I) or not re.search(r"\w", text[cut:end]):
