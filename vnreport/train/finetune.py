@@ -30,6 +30,7 @@ from vnreport.train.config import ConfigError, config_labels
 from vnreport.train.distributed import Distributed
 from vnreport.train.features import build_features
 from vnreport.train.heads import build_model, resolve_source
+from vnreport.train.sampling import repeat_dense
 from vnreport.train.selection import Selection, mean_loss
 
 
@@ -105,6 +106,7 @@ def finetune(cfg: dict[str, Any]) -> dict[str, Any]:
     except BadValueError as e:
         raise ConfigError(cfg.get("_config_path", "<config>"), None, f"data.dev_origin: {e}") from None
     selection = Selection.for_dev(dev_docs, str(t.get("select_on", "entities")), cfg.get("_config_path", "<config>"))
+    train_docs = repeat_dense(train_docs, cfg["data"].get("repeat"), cfg.get("_config_path", "<config>"))
     if cfg["data"].get("silver"):  # rule-made data, added to training only (never to dev)
         silver = [d for path in _as_list(cfg["data"]["silver"]) for d in read_labeled(path, labels)
                   if len(d.entities) + len(d.directives) >= int(cfg["data"].get("silver_min_spans", 5))]
