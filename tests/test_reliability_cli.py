@@ -142,3 +142,12 @@ def test_data_commands_do_not_wait_for_torch(tmp_path):
                         "build_parser().parse_args(['data', 'validate', 'x.jsonl']); print('torch' in sys.modules)"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "False", r.stderr
+
+
+def test_repeated_set_options_all_apply():
+    """`--set a=1 --set b=2` keeps both overrides (the last one alone used to win, silently)."""
+    from vnreport.cli import build_parser
+
+    for cmd in ("train", "pretrain"):
+        args = build_parser().parse_args([cmd, "c.yaml", "--set", "train.epochs=1", "--set", "a=1", "b=2"])
+        assert args.set == ["train.epochs=1", "a=1", "b=2"]

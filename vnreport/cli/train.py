@@ -55,13 +55,13 @@ def _cmd_export_hf(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     tr = sub.add_parser("train", help="fine-tune a tagger from a YAML config (resumes from OUTPUT_DIR/checkpoint-last)")
     tr.add_argument("config", help="YAML config, e.g. configs/finetune-tiny.yaml (see docs/custom-labels.md)")
-    tr.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
+    tr.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                     help="override config values, e.g. --set train.epochs=3 'labels.entities=[PER, ORG]'")
     tr.set_defaults(func=_cmd_train)
     pt = sub.add_parser("pretrain", help="masked-language-model pretraining of an encoder from a YAML config")
     pt.add_argument("config")
     pt.add_argument("--stage", choices=["prepare", "train", "all"], default="all")
-    pt.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", help="override config values, e.g. train.max_steps=100")
+    pt.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE", help="override config values, e.g. train.max_steps=100")
     pt.set_defaults(func=_cmd_pretrain)
     ex = sub.add_parser("export-hf", help="one layer of a tagger as a Hugging Face RobertaForTokenClassification directory")
     ex.add_argument("model_dir", help="a saved vnreport model directory (vnreport:default for the shipped one)")
