@@ -74,10 +74,10 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     clause = CLAUSE.search(text, cut)
     tail = _TAIL.search(text, cut, clause.start() if clause else len(text))
     end = tail.start() if tail else clause.start() if clause else len(text)
-    modal = _MODAL.search(text, cut, end)  # "Đa Phước phải tiếp nhận rác, đồng thời": the doer ends at its "phải"
-    end = modal.start() if modal and re.search(r"\w", text[cut:modal.start()]) else end
-    verb = _TASK_VERB.search(text, cut, end)
-    end = verb.start() if verb and re.search(r"\w", text[cut:verb.start()]) else end
+    # the doer ends at its "phải" ("Đa Phước phải tiếp nhận rác, đồng thời"), then at a task verb left before the directive
+    for doer_end in (_MODAL, _TASK_VERB):
+        m = doer_end.search(text, cut, end)
+        end = m.start() if m and re.search(r"\w", text[cut:m.start()]) else end
     while cut < end and text[cut] in _QUOTES:  # '"Bộ Công Thương ...' opens a quote
         cut += 1
     if end <= cut or re.match(r"của(?!\w)", text[cut:], re.I) or not re.search(r"\w", text[cut:end]):

@@ -16,7 +16,8 @@ SCALES: dict[str, int] = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "t�
 
 _NUM = r"\d+(?:[.,]\d+)*"
 # a scale word may be glued to the unit ("5.800tỷđồng") but must not start another word ("5 ngành")
-_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)(?=đồng|[^\w]|$)"
+_SCALE_WORD = "|".join(SCALES)
+_SCALE = rf"(?:{_SCALE_WORD})(?=đồng|[^\w]|$)"
 # scale words multiply ("255 nghìn tỷ đồng" is 255 · 10**12 đồng)
 _SCALES = rf"{_SCALE}(?:\s*{_SCALE})*"
 _AMOUNT = rf"{_NUM}(?:\s*{_SCALES})?(?:\s+{_NUM}\s*{_SCALES})*"
@@ -64,7 +65,7 @@ def parse_number(s: str) -> Decimal | None:
 def _amount(s: str) -> tuple[Decimal | None, bool]:
     """Value of "3 triệu 150 ngàn" and whether it carried its own scale word."""
     total, scaled = Decimal(0), False
-    for num, scales in re.findall(rf"({_NUM})((?:\s*(?:nghìn|ngàn|triệu|tỷ|tỉ))*)", s, re.I):
+    for num, scales in re.findall(rf"({_NUM})((?:\s*(?:{_SCALE_WORD}))*)", s, re.I):
         n = parse_number(num)
         if n is None:
             return None, False
